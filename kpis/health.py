@@ -1,0 +1,103 @@
+"""KPI periods and health, as pure functions.
+
+A threshold is breached when the value is worse than it; a value exactly at a threshold is still
+in the better band. A KPI is stale when it has no measurement for the current period or the two
+before it. ``kpis.rollups`` holds the set-based SQL twin of ``kpi_health``; both are tested on the
+same table of cases.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+STALE_AFTER_PERIODS = 2
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+class KPIDirection(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", _("Higher is better")
+    LOWER_IS_BETTER = "lower", _("Lower is better")
+
+
+class Health(models.TextChoices):
+    ON_TARGET = "on_target", _("On target")
+    WARNING = "warning", _("Warning")
+    CRITICAL = "critical", _("Critical")
+    STALE = "stale", _("Stale: no recent measurement")
+    NO_DATA = "no_data", _("No data yet")
+
+
+def period_start(day: date, frequency: str) -> date:
+    """The first day of the period that contains ``day``: Monday, the 1st, or a quarter's start."""
+    if frequency == Frequency.DAILY:
+        return day
+    if frequency == Frequency.WEEKLY:
+        return day - timedelta(days=day.weekday())
+    if frequency == Frequency.MONTHLY:
+        return day.replace(day=1)
+    if frequency == Frequency.QUARTERLY:
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    raise ValueError(f"Unknown frequency {frequency!r}")
+
+
+def shift_periods(start: date, frequency: str, periods: int) -> date:
+    """The start of the period ``periods`` after (or, if negative, before) ``start``'s period."""
+    if frequency == Frequency.DAILY:
+        return start + timedelta(days=periods)
+    if frequency == Frequency.WEEKLY:
+        return start + timedelta(weeks=periods)
+    months = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3}[frequency] * periods
+    month_index = start.year * 12 + start.month - 1 + months
+    return date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def stale_before(frequency: str, today: date) -> date:
+    """A KPI whose latest period starts before this date is stale."""
+    return shift_periods(period_start(today, frequency), frequency, -STALE_AFTER_PERIODS)
+
+
+def thresholds_in_order(
+    *, direction: str, target: Decimal, warning: Decimal, critical: Decimal
+) -> bool:
+    """Critical lies beyond warning, and warning no further than the target, going worse."""
+    if direction == KPIDirection.HIGHER_IS_BETTER:
+        return critical < warning <= target
+    return target <= warning < critical
+
+
+def kpi_health(
+    *,
+    direction: str,
+    frequency: str,
+    warning: Decimal,
+    critical: Decimal,
+    latest_value: Decimal | None,
+    latest_period: date | None,
+    today: date,
+) -> str:
+    """Health of a KPI from its latest measurement, its thresholds and its freshness."""
+    if latest_period is None or latest_value is None:
+        return Health.NO_DATA
+    if latest_period < stale_before(frequency, today):
+        return Health.STALE
+    if direction == KPIDirection.HIGHER_IS_BETTER:
+        if latest_value < critical:
+            return Health.CRITICAL
+        if latest_value < warning:
+            return Health.WARNING
+        return Health.ON_TARGET
+    if latest_value > critical:
+        return Health.CRITICAL
+    if latest_value > warning:
+        return Health.WARNING
+    return Health.ON_TARGET

@@ -1,0 +1,51 @@
+"""Set-based evaluation of every KPI's latest measurement and health.
+
+``kpi_health_sql`` is the SQL twin of ``kpis.health.kpi_health``; the tests run one table of cases
+against both.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from .health import Frequency, Health, KPIDirection, stale_before
+from .models import KPI, Measurement
+
+
+def kpi_health_sql(today: date) -> Case:
+    higher, lower = KPIDirection.HIGHER_IS_BETTER, KPIDirection.LOWER_IS_BETTER
+    stale = [
+        When(
+            frequency=frequency,
+            latest_period__lt=stale_before(frequency, today),
+            then=Value(Health.STALE),
+        )
+        for frequency in Frequency
+    ]
+    return Case(
+        When(latest_period__isnull=True, then=Value(Health.NO_DATA)),
+        *stale,
+        When(
+            direction=higher, latest_value__lt=F("critical_threshold"), then=Value(Health.CRITICAL)
+        ),
+        When(direction=higher, latest_value__lt=F("warning_threshold"), then=Value(Health.WARNING)),
+        When(
+            direction=lower, latest_value__gt=F("critical_threshold"), then=Value(Health.CRITICAL)
+        ),
+        When(direction=lower, latest_value__gt=F("warning_threshold"), then=Value(Health.WARNING)),
+        default=Value(Health.ON_TARGET),
+    )
+
+
+def refresh_kpis(kpis: QuerySet[KPI] | None = None, today: date | None = None) -> int:
+    """Store each KPI's latest measurement and its health on ``today``; returns the KPI count."""
+    kpis = KPI.objects.all() if kpis is None else kpis
+    latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period")
+    kpis.update(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_period=Subquery(latest.values("period")[:1]),
+    )
+    return kpis.update(health=kpi_health_sql(today or timezone.localdate()))

@@ -1,0 +1,576 @@
+"""Cycles, objectives, key results, their check-ins and the initiatives that drive them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from concurrency.fields import IntegerVersionField
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from tree_queries.fields import TreeNodeForeignKey
+from tree_queries.models import TreeNode
+from tree_queries.query import TreeQuerySet
+
+from alignment.models import Perspective
+
+from .progress import (
+    ASPIRATIONAL_SUCCESS_MARK,
+    COMMITTED_SUCCESS_MARK,
+    Direction,
+    MetricType,
+    Status,
+    expected_progress,
+    key_result_progress,
+    progress_status,
+)
+
+VALUE_DIGITS = {"max_digits": 20, "decimal_places": 4}
+WEIGHT_DIGITS = {"max_digits": 8, "decimal_places": 2}
+
+confidence_validators = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class CycleQuerySet(TreeQuerySet):
+    def containing(self, day: date) -> CycleQuerySet:
+        return self.filter(start_date__lte=day, end_date__gte=day)
+
+
+class Cycle(TreeNode):
+    """A planning period: a multi-year plan, a year or a quarter; shorter cycles nest in longer."""
+
+    class Kind(models.TextChoices):
+        MULTI_YEAR = "multi_year", _("Multi-year plan")
+        YEAR = "year", _("Year")
+        QUARTER = "quarter", _("Quarter")
+
+    class State(models.TextChoices):
+        PLANNING = "planning", _("Planning")
+        ACTIVE = "active", _("Active")
+        IN_REVIEW = "in_review", _("In review")
+        CLOSED = "closed", _("Closed")
+
+    # The span each kind may nest in, from longest to shortest.
+    NESTING = {Kind.QUARTER: {Kind.YEAR, Kind.MULTI_YEAR}, Kind.YEAR: {Kind.MULTI_YEAR}}
+
+    parent = TreeNodeForeignKey(
+        "self",
+        verbose_name=_("within"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    start_date = models.DateField(_("starts"))
+    end_date = models.DateField(_("ends"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PLANNING
+    )
+    version = IntegerVersionField()
+    history = HistoricalRecords()
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        ordering = ["start_date", "-end_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gt=F("start_date")),
+                name="cycle_ends_after_it_starts",
+                violation_error_message=_("A cycle must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": _("A cycle must end after it starts.")})
+        if self.parent_id:
+            parent = self.parent
+            if self.kind and parent.kind not in self.NESTING.get(self.kind, set()):
+                raise ValidationError(
+                    {
+                        "parent": _("A %(kind)s cannot sit within a %(parent_kind)s.")
+                        % {
+                            "kind": self.get_kind_display().lower(),
+                            "parent_kind": parent.get_kind_display().lower(),
+                        }
+                    }
+                )
+            if (
+                self.start_date
+                and self.end_date
+                and not (parent.start_date <= self.start_date and self.end_date <= parent.end_date)
+            ):
+                raise ValidationError(
+                    _("This cycle must lie within %(parent)s (%(start)s – %(end)s).")
+                    % {"parent": parent, "start": parent.start_date, "end": parent.end_date}
+                )
+
+    def expected_progress(self, on: date | None = None) -> float:
+        return expected_progress(
+            start=self.start_date, end=self.end_date, on=on or timezone.localdate()
+        )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+
+class ObjectiveQuerySet(TreeQuerySet):
+    def active(self) -> ObjectiveQuerySet:
+        """Objectives that count: archived ones stay in history but leave every figure."""
+        return self.filter(archived_at__isnull=True)
+
+
+class Objective(TreeNode):
+    """A qualitative goal of a unit for a cycle, aligned to a parent objective in the cascade."""
+
+    class Level(models.TextChoices):
+        BREAKTHROUGH = "breakthrough", _("Breakthrough (multi-year)")
+        ANNUAL = "annual", _("Annual")
+        QUARTERLY = "quarterly", _("Quarterly")
+
+    class Kind(models.TextChoices):
+        COMMITTED = "committed", _("Committed")
+        ASPIRATIONAL = "aspirational", _("Aspirational")
+
+    class ProgressSource(models.TextChoices):
+        KEY_RESULTS = "key_results", _("Its key results")
+        CHILDREN = "children", _("Its aligned child objectives")
+
+    parent = TreeNodeForeignKey(
+        "self",
+        verbose_name=_("aligns to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_("The objective one level up that this one contributes to."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.ForeignKey(
+        "alignment.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="objectives",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_objectives",
+    )
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="objectives"
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=Level.choices, default=Level.QUARTERLY
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMMITTED)
+    perspective = models.CharField(_("BSC perspective"), max_length=20, choices=Perspective.choices)
+    progress_source = models.CharField(
+        _("progress from"),
+        max_length=20,
+        choices=ProgressSource.choices,
+        default=ProgressSource.KEY_RESULTS,
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        default=Decimal(1),
+        **WEIGHT_DIGITS,
+        help_text=_("How much this objective counts in its parent's progress."),
+    )
+    supports = models.ManyToManyField(
+        "self",
+        verbose_name=_("also supports"),
+        symmetrical=False,
+        blank=True,
+        related_name="supported_by",
+        help_text=_("Other objectives this one helps; not counted in rollups or alignment."),
+    )
+    deployed_from = models.ForeignKey(
+        "self",
+        verbose_name=_("local copy of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deployments",
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    # Stored by the rollups (objectives.rollups, alignment.rollups); never edited by hand.
+    progress = models.FloatField(_("progress"), null=True, blank=True, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NO_PROGRESS,
+        editable=False,
+    )
+    is_aligned = models.BooleanField(_("aligned"), default=False, editable=False)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = IntegerVersionField()
+    history = HistoricalRecords(excluded_fields=["progress", "status", "is_aligned"])
+
+    objects = ObjectiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="objective_weight_positive",
+                violation_error_message=_("The weight must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="objective_not_aligned_to_itself",
+                violation_error_message=_("An objective cannot align to itself."),
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "unit"], name="objective_cycle_unit")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An objective cannot align to itself.")})
+        try:
+            super().clean()
+        except ValidationError:
+            raise ValidationError(
+                {"parent": _("An objective cannot align to one of its own descendants.")}
+            ) from None
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def success_mark(self) -> Decimal:
+        """The grade that counts as success: 0.7 for aspirational, 1.0 for committed."""
+        if self.kind == self.Kind.ASPIRATIONAL:
+            return ASPIRATIONAL_SUCCESS_MARK
+        return COMMITTED_SUCCESS_MARK
+
+
+class KeyResult(models.Model):
+    """A measurable outcome that shows how far its objective has come."""
+
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.CASCADE,
+        related_name="key_results",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_key_results",
+    )
+    metric_type = models.CharField(
+        _("metric"), max_length=20, choices=MetricType.choices, default=MetricType.NUMBER
+    )
+    unit_label = models.CharField(
+        _("unit of measure"),
+        max_length=30,
+        blank=True,
+        help_text=_("Shown after the numbers, e.g. %, EUR, orders, days."),
+    )
+    direction = models.CharField(
+        _("direction"), max_length=20, choices=Direction.choices, default=Direction.INCREASE
+    )
+    start_value = models.DecimalField(_("start"), null=True, blank=True, **VALUE_DIGITS)
+    target_value = models.DecimalField(_("target"), **VALUE_DIGITS)
+    weight = models.DecimalField(_("weight"), default=Decimal(1), **WEIGHT_DIGITS)
+    confidence = models.PositiveSmallIntegerField(
+        _("confidence"),
+        default=5,
+        validators=confidence_validators,
+        help_text=_("0 = no chance, 10 = certain; the latest check-in sets it."),
+    )
+    driving_kpi = models.ForeignKey(
+        "kpis.KPI",
+        verbose_name=_("driving KPI"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="driven_key_results",
+        help_text=_("When set, each new measurement of this KPI is checked in as the value."),
+    )
+
+    # The latest check-in, kept here so lists need no subquery; the check-ins are the truth.
+    current_value = models.DecimalField(
+        _("current value"), null=True, blank=True, editable=False, **VALUE_DIGITS
+    )
+    last_check_in_at = models.DateTimeField(
+        _("last check-in"), null=True, blank=True, editable=False
+    )
+    progress = models.FloatField(_("progress"), default=0.0, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NOT_STARTED,
+        editable=False,
+    )
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = IntegerVersionField()
+    history = HistoricalRecords(
+        excluded_fields=["current_value", "last_check_in_at", "progress", "status"]
+    )
+
+    class Meta:
+        verbose_name = _("key result")
+        verbose_name_plural = _("key results")
+        ordering = ["objective_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="key_result_weight_positive",
+                violation_error_message=_("The weight must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0, confidence__lte=10),
+                name="key_result_confidence_0_to_10",
+                violation_error_message=_("Confidence runs from 0 to 10."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction__in=[Direction.INCREASE, Direction.DECREASE])
+                | Q(start_value__isnull=False),
+                name="key_result_moving_target_has_start",
+                violation_error_message=_(
+                    "An increase or decrease key result needs a start value."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction=Direction.INCREASE) | Q(target_value__gt=F("start_value")),
+                name="key_result_increase_target_above_start",
+                violation_error_message=_("To increase, the target must be above the start value."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction=Direction.DECREASE) | Q(target_value__lt=F("start_value")),
+                name="key_result_decrease_target_below_start",
+                violation_error_message=_("To decrease, the target must be below the start value."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.metric_type == MetricType.BOOLEAN:
+            # A yes/no result is done or not: it moves from 0 (no) to 1 (yes).
+            self.direction = Direction.INCREASE
+            self.start_value = Decimal(0)
+            self.target_value = Decimal(1)
+            return
+        moving = self.direction in {Direction.INCREASE, Direction.DECREASE}
+        if moving and self.start_value is None:
+            raise ValidationError(
+                {"start_value": _("An increase or decrease key result needs a start value.")}
+            )
+        if moving and self.target_value is not None and self.start_value == self.target_value:
+            raise ValidationError(
+                {"target_value": _("The target must differ from the start value.")}
+            )
+
+    @property
+    def has_check_ins(self) -> bool:
+        return self.last_check_in_at is not None
+
+    def calculated_progress(self) -> float:
+        """Progress computed from this row alone, without the stored rollup."""
+        return key_result_progress(
+            metric_type=self.metric_type,
+            direction=self.direction,
+            start=self.start_value,
+            target=self.target_value,
+            current=self.current_value,
+        )
+
+    def calculated_status(self, on: date | None = None) -> str:
+        return progress_status(
+            self.calculated_progress(),
+            self.objective.cycle.expected_progress(on),
+            started=self.has_check_ins,
+        )
+
+
+class CheckIn(models.Model):
+    """One report on a key result: its value, the owner's confidence and what blocks it."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Entered by a person")
+        KPI = "kpi", _("Taken from the driving KPI")
+        IMPORT = "import", _("Imported")
+        API = "api", _("Sent through the API")
+
+    key_result = models.ForeignKey(
+        KeyResult,
+        verbose_name=_("key result"),
+        on_delete=models.CASCADE,
+        related_name="check_ins",
+    )
+    value = models.DecimalField(_("value"), **VALUE_DIGITS)
+    confidence = models.PositiveSmallIntegerField(_("confidence"), validators=confidence_validators)
+    note = models.TextField(_("note"), blank=True, help_text=_("Progress, blockers, next steps."))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="check_ins",
+        help_text=_("Empty when the system checked in, e.g. from a KPI."),
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.MANUAL
+    )
+    created_at = models.DateTimeField(_("checked in"), default=timezone.now, db_index=False)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0, confidence__lte=10),
+                name="check_in_confidence_0_to_10",
+                violation_error_message=_("Confidence runs from 0 to 10."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["key_result", "-created_at"], name="check_in_latest_per_kr"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_result} · {self.value}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("Check-ins are a record: they cannot be changed once made."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Check-ins are a record: they cannot be deleted."))
+
+
+class Initiative(models.Model):
+    """A project or improvement priority that drives key results: the “how” of the X-matrix."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ON_HOLD = "on_hold", _("On hold")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.ForeignKey(
+        "alignment.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_initiatives",
+    )
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="initiatives"
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PROPOSED
+    )
+    start_date = models.DateField(_("starts"), null=True, blank=True)
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    key_results = models.ManyToManyField(
+        KeyResult,
+        through="InitiativeContribution",
+        verbose_name=_("key results it drives"),
+        related_name="initiatives",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = IntegerVersionField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(due_date__gte=F("start_date")),
+                name="initiative_due_after_start",
+                violation_error_message=_("The due date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InitiativeContribution(models.Model):
+    """How strongly an initiative drives a key result (the X-matrix correlation mark)."""
+
+    class Strength(models.TextChoices):
+        STRONG = "strong", _("Strong")
+        WEAK = "weak", _("Weak")
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE
+    )
+    key_result = models.ForeignKey(
+        KeyResult, verbose_name=_("key result"), on_delete=models.CASCADE
+    )
+    strength = models.CharField(
+        _("strength"), max_length=10, choices=Strength.choices, default=Strength.STRONG
+    )
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "key_result"],
+                name="initiative_contribution_once",
+                violation_error_message=_("This initiative is already linked to that key result."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} → {self.key_result}"

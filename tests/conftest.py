@@ -1,0 +1,79 @@
+"""Shared fixtures: the people of our examples and a small organisation to put them in.
+
+Alice manages the EMEA region, Bob contributes in EMEA Logistics under her, Charlie works in
+APAC and is an outsider to EMEA; Sam is staff.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from alignment.models import Membership, OrgUnit
+from okrplatform.celery import app as celery_app
+
+from .factories import CycleFactory, MembershipFactory, OrgUnitFactory, UserFactory
+
+# Hashing demo passwords with PBKDF2 would dominate the suite's run time.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_runs_eagerly():
+    """Tests run tasks in-process unless a test asks for the real worker (tests/test_worker.py)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def company(db):
+    return OrgUnitFactory(name="Helix Group", code="helix", kind=OrgUnit.Kind.COMPANY)
+
+
+@pytest.fixture
+def emea(company):
+    return OrgUnitFactory(name="EMEA", code="emea", kind=OrgUnit.Kind.REGION, parent=company)
+
+
+@pytest.fixture
+def emea_logistics(emea):
+    return OrgUnitFactory(
+        name="EMEA Logistics", code="emea-logistics", kind=OrgUnit.Kind.DEPARTMENT, parent=emea
+    )
+
+
+@pytest.fixture
+def apac(company):
+    return OrgUnitFactory(name="APAC", code="apac", kind=OrgUnit.Kind.REGION, parent=company)
+
+
+@pytest.fixture
+def alice(emea):
+    user = UserFactory(username="alice", first_name="Alice", last_name="Martin")
+    MembershipFactory(user=user, unit=emea, role=Membership.Role.MANAGER)
+    return user
+
+
+@pytest.fixture
+def bob(emea_logistics):
+    user = UserFactory(username="bob", first_name="Bob", last_name="Keller")
+    MembershipFactory(user=user, unit=emea_logistics, role=Membership.Role.CONTRIBUTOR)
+    return user
+
+
+@pytest.fixture
+def charlie(apac):
+    user = UserFactory(username="charlie", first_name="Charlie", last_name="Tan")
+    MembershipFactory(user=user, unit=apac, role=Membership.Role.CONTRIBUTOR)
+    return user
+
+
+@pytest.fixture
+def sam(db):
+    return UserFactory(username="sam", first_name="Sam", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def quarter(db):
+    return CycleFactory(name="Q4 2026", code="2026-q4")
