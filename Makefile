@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev migrate demo serve worker beat lint format check clean vendor
+.PHONY: run test install install-dev migrate demo serve worker beat lint format check clean vendor messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,3 +86,8 @@ vendor:
 	sed -i 's#/\*\# sourceMappingURL=[^*]*\*/##; s#//\# sourceMappingURL=.*$$##' \
 	   static/vendor/bootstrap/*.min.* static/vendor/chartjs/*.min.js
 	rm -rf .vendor-tmp
+
+## messages: refresh the translation catalogues and compile them (needs GNU gettext)
+messages: install
+	$(MANAGE) makemessages -l de --no-location --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
+	$(MANAGE) compilemessages --ignore=.venv

@@ -270,6 +270,9 @@ class UnitRollup(models.Model):
         "objectives.Cycle", verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="+"
     )
     progress = models.FloatField(_("rollup progress"), null=True, blank=True)
+    # The sum and count behind ``progress``, so a parent's rollup adds up its children's.
+    progress_sum = models.FloatField(_("sum of progress"), null=True, blank=True)
+    progress_count = models.PositiveIntegerField(_("objectives with progress"), default=0)
     alignment_index = models.FloatField(_("alignment index"), null=True, blank=True)
     objective_count = models.PositiveIntegerField(_("objectives"), default=0)
     aligned_count = models.PositiveIntegerField(_("aligned objectives"), default=0)

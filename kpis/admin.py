@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from objectives.display import status_badge
+from objectives.display import number, status_badge
 from okrplatform.admin import HistoryAdmin, StyledAdmin, VersionedAdmin
 
 from .models import KPI, Intervention, InterventionNote, KPILink, Measurement
@@ -116,7 +116,7 @@ class KPIAdmin(EvaluatesHealth, VersionedAdmin):
     def latest(self, kpi: KPI):
         if kpi.latest_value is None:
             return "—"
-        return f"{kpi.latest_value.normalize()} {kpi.unit_label}".strip()
+        return f"{number(kpi.latest_value)} {kpi.unit_label}".strip()
 
     @admin.action(description=_("Re-evaluate health now"))
     def reevaluate(self, request, queryset):

@@ -6,15 +6,22 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kpis.models import KPILink
 from okrplatform.admin import StyledAdmin, VersionedAdmin
 
-from .display import percent, progress_bar, status_badge
-from .models import CheckIn, Cycle, Initiative, InitiativeContribution, KeyResult, Objective
+from .display import key_result_values, percent, progress_bar, status_badge
+from .models import (
+    CheckIn,
+    CheckInReminder,
+    Cycle,
+    Initiative,
+    InitiativeContribution,
+    KeyResult,
+    Objective,
+)
 from .tasks import recompute_rollups
 
 
@@ -285,10 +292,7 @@ class KeyResultAdmin(RecomputesRollups, VersionedAdmin):
 
     @admin.display(description=_("current → target"))
     def current(self, key_result: KeyResult):
-        current = "—" if key_result.current_value is None else key_result.current_value.normalize()
-        return format_html(
-            "{} → {} {}", current, key_result.target_value.normalize(), key_result.unit_label
-        )
+        return key_result_values(key_result)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is CheckIn:
@@ -357,3 +361,19 @@ class InitiativeContributionAdmin(StyledAdmin):
     list_select_related = ["initiative", "key_result"]
     search_fields = ["initiative__title", "key_result__title"]
     autocomplete_fields = ["initiative", "key_result"]
+
+
+@admin.register(CheckInReminder)
+class CheckInReminderAdmin(StyledAdmin):
+    """A log of the weekly digests sent, so that none is sent twice."""
+
+    list_display = ["user", "week", "key_result_count", "sent_at"]
+    list_filter = ["week"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__last_name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

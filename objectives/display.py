@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from .progress import MetricType
 
 
 def percent(progress: float | None) -> str:
@@ -37,4 +41,25 @@ def progress_bar(progress: float | None, status: str = "", status_label: str = "
         status=status or "neutral",
         label=status_label,
         number=percent(progress),
+    )
+
+
+def number(value: Decimal | None) -> str:
+    """A stored value as people write it: localised, grouped, without trailing zeros."""
+    if value is None:
+        return "—"
+    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return number_format(value, force_grouping=True)
+
+
+def key_result_values(key_result) -> SafeString | str:
+    """“now → target unit”; yes/no results read as done or not yet."""
+    if key_result.metric_type == MetricType.BOOLEAN:
+        done = key_result.current_value is not None and key_result.current_value >= 1
+        return _("done") if done else _("not yet")
+    return format_html(
+        "{} → {} {}",
+        number(key_result.current_value),
+        number(key_result.target_value),
+        key_result.unit_label,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from concurrency.fields import IntegerVersionField
@@ -22,6 +22,7 @@ from alignment.models import Perspective
 
 from .progress import (
     ASPIRATIONAL_SUCCESS_MARK,
+    CHECK_IN_STALE_AFTER,
     COMMITTED_SUCCESS_MARK,
     Direction,
     MetricType,
@@ -405,14 +406,25 @@ class KeyResult(models.Model):
     def has_check_ins(self) -> bool:
         return self.last_check_in_at is not None
 
+    def needs_check_in(self, now: datetime | None = None) -> bool:
+        """No check-in for a week or more (or never, once the cycle is a week old)."""
+        now = now or timezone.now()
+        if self.last_check_in_at is None:
+            return self.objective.cycle.start_date <= (now - CHECK_IN_STALE_AFTER).date()
+        return self.last_check_in_at <= now - CHECK_IN_STALE_AFTER
+
     def calculated_progress(self) -> float:
         """Progress computed from this row alone, without the stored rollup."""
+        return self.progress_at(self.current_value)
+
+    def progress_at(self, value: Decimal | None) -> float:
+        """The progress this key result would have at ``value``."""
         return key_result_progress(
             metric_type=self.metric_type,
             direction=self.direction,
             start=self.start_value,
             target=self.target_value,
-            current=self.current_value,
+            current=value,
         )
 
     def calculated_status(self, on: date | None = None) -> str:
@@ -574,3 +586,27 @@ class InitiativeContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative} → {self.key_result}"
+
+
+class CheckInReminder(models.Model):
+    """That a person got this week's check-in digest, so a retried task never sends it twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="check_in_reminders",
+    )
+    week = models.DateField(_("week of"), help_text=_("The Monday of the week of the digest."))
+    key_result_count = models.PositiveIntegerField(_("key results listed"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("check-in reminder")
+        verbose_name_plural = _("check-in reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="check_in_reminder_once_a_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.week}"

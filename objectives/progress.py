@@ -7,12 +7,14 @@ cases against both, so the page and the rollup can never disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+CHECK_IN_STALE_AFTER = timedelta(days=7)
+LOW_CONFIDENCE = 3
 ON_TRACK_TOLERANCE = 0.10
 AT_RISK_TOLERANCE = 0.25
 # Progress and expected progress are floats; a KR exactly at a boundary must not fall below it

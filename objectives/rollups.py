@@ -1,142 +1,250 @@
 """Set-based recomputation of the stored progress and status of key results and objectives.
 
-Every step is one UPDATE over a queryset (a few per tree level or per cycle), never a Python
-loop over rows, and each is idempotent: running it twice leaves the same values. The SQL here
-is the twin of the pure formulas in ``objectives.progress``; the tests hold them to one table.
+Plain SQL that runs unchanged on SQLite and PostgreSQL (the two differ only in the float type
+and the null-safe "differs" operator, filled in below). Each statement covers every row in
+scope at once, and writes only the rows whose value changes, so running it again changes
+nothing and costs only reads. The SQL is the twin of the pure formulas in
+``objectives.progress``; the tests hold both to one table of cases.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
-from django.db.models import (
-    Case,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, NullIf
+from django.db import connection, transaction
 from django.utils import timezone
 
 from alignment.models import UnitRollup
-from alignment.rollups import refresh_alignment, refresh_unit_rollups
+from alignment.rollups import refresh_alignment, refresh_unit_rollups, refresh_unit_rollups_above
+from okrplatform.db import execute_in_one_round_trip
 
 from .models import CheckIn, Cycle, KeyResult, Objective
 from .progress import Direction, MetricType, Status, expected_progress, status_thresholds
 
+# A cascade deeper than this is a loop in the data (the model refuses to create one).
+MAX_CASCADE_DEPTH = 50
 
-def key_result_progress_sql() -> Case:
-    """KR progress in SQL: the same cases as ``progress.key_result_progress``."""
-    moved = Cast(F("current_value") - F("start_value"), FloatField())
-    span = Cast(F("target_value") - F("start_value"), FloatField())
-    ratio = moved / NullIf(span, Value(0.0))
-    stays = [Direction.STAY_ABOVE, Direction.STAY_BELOW]
-    return Case(
-        When(current_value__isnull=True, then=Value(0.0)),
-        When(metric_type=MetricType.BOOLEAN, current_value__gte=1, then=Value(1.0)),
-        When(metric_type=MetricType.BOOLEAN, then=Value(0.0)),
-        When(direction=Direction.STAY_ABOVE, current_value__gte=F("target_value"), then=Value(1.0)),
-        When(direction=Direction.STAY_BELOW, current_value__lte=F("target_value"), then=Value(1.0)),
-        When(direction__in=stays, then=Value(0.0)),
-        default=Greatest(Value(0.0), Least(Value(1.0), Coalesce(ratio, Value(0.0)))),
-        output_field=FloatField(),
+TABLES = {
+    "key_result": KeyResult._meta.db_table,
+    "objective": Objective._meta.db_table,
+    "check_in": CheckIn._meta.db_table,
+}
+
+
+def _sql(template: str, **parts: str) -> str:
+    postgres = connection.vendor == "postgresql"
+    return template.format(
+        float="DOUBLE PRECISION" if postgres else "REAL",
+        differs="IS DISTINCT FROM" if postgres else "IS NOT",
+        **TABLES,
+        **parts,
     )
 
 
-def status_sql(expected: float, *, not_started: Q | None = None) -> Case:
-    """Status against the expected progress: the same cases as ``progress.progress_status``."""
-    on_track_from, at_risk_from = status_thresholds(expected)
-    cases = [When(progress__isnull=True, then=Value(Status.NO_PROGRESS))]
-    if not_started is not None:
-        cases.append(When(not_started, then=Value(Status.NOT_STARTED)))
-    return Case(
-        *cases,
-        When(progress__gte=on_track_from, then=Value(Status.ON_TRACK)),
-        When(progress__gte=at_risk_from, then=Value(Status.AT_RISK)),
-        default=Value(Status.OFF_TRACK),
+def _within(column: str, ids: Collection[int] | None) -> tuple[str, list[int]]:
+    """A WHERE fragment limiting the statement to these rows (all rows for None)."""
+    if ids is None:
+        return "1 = 1", []
+    if not ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _clamp(ratio: str) -> str:
+    return f"CASE WHEN {ratio} <= 0 THEN 0.0 WHEN {ratio} >= 1 THEN 1.0 ELSE {ratio} END"
+
+
+# KR progress: the cases of ``progress.key_result_progress``.
+KEY_RESULT_PROGRESS = f"""
+CASE
+    WHEN current_value IS NULL THEN 0.0
+    WHEN metric_type = '{MetricType.BOOLEAN}' THEN
+        CASE WHEN current_value >= 1 THEN 1.0 ELSE 0.0 END
+    WHEN direction = '{Direction.STAY_ABOVE}' THEN
+        CASE WHEN current_value >= target_value THEN 1.0 ELSE 0.0 END
+    WHEN direction = '{Direction.STAY_BELOW}' THEN
+        CASE WHEN current_value <= target_value THEN 1.0 ELSE 0.0 END
+    WHEN target_value = start_value THEN 0.0
+    ELSE {
+    _clamp(
+        "(CAST(current_value - start_value AS {float})"
+        " / CAST(target_value - start_value AS {float}))"
     )
+}
+END"""
+
+LATEST_CHECK_IN = """(
+    SELECT c.{column} FROM {check_in} c WHERE c.key_result_id = {key_result}.id
+    ORDER BY c.created_at DESC, c.id DESC LIMIT 1
+)"""
+
+# The KR's own figures from its latest check-in. Check-ins are append-only, so only a KR whose
+# newest check-in is not the one it stores can change.
+REFRESH_KEY_RESULT_VALUES = """
+UPDATE {key_result} SET
+    current_value = {latest_value},
+    confidence = COALESCE({latest_confidence}, confidence),
+    last_check_in_at = {latest_created_at}
+WHERE {scope} AND last_check_in_at {differs} (
+    SELECT MAX(c.created_at) FROM {check_in} c WHERE c.key_result_id = {key_result}.id
+)
+"""
+
+REFRESH_KEY_RESULT_PROGRESS = """
+UPDATE {key_result} SET progress = {progress}
+WHERE {scope} AND progress {differs} ({progress})
+"""
+
+MEAN_OF_KEY_RESULTS = """(
+    SELECT SUM(CAST(k.weight AS {float}) * k.progress) / SUM(CAST(k.weight AS {float}))
+    FROM {key_result} k WHERE k.objective_id = {objective}.id
+)"""
+
+# Aligned children that are not archived and have progress; weight 1 unless set.
+MEAN_OF_CHILDREN = """(
+    SELECT SUM(CAST(c.weight AS {float}) * c.progress) / SUM(CAST(c.weight AS {float}))
+    FROM {objective} c
+    WHERE c.parent_id = {objective}.id AND c.archived_at IS NULL AND c.progress IS NOT NULL
+)"""
+
+REFRESH_OBJECTIVE_PROGRESS = """
+UPDATE {objective} SET progress = {mean}
+WHERE {scope} AND progress_source = %s AND progress {differs} {mean}
+"""
+
+REFRESH_OWN_SOURCE_PROGRESS = """
+UPDATE {objective} SET progress = (
+    CASE WHEN progress_source = %s THEN {mean_of_key_results} ELSE {mean_of_children} END
+)
+WHERE id = %s
+"""
+
+# Status against the expected progress of the row's cycle: the cases of
+# ``progress.progress_status``. Thresholds come per cycle as CASE branches.
+STATUS = f"""
+CASE
+    WHEN {{table}}.progress IS NULL THEN '{Status.NO_PROGRESS}'
+    {{not_started}}
+    WHEN {{table}}.progress >= CASE {{cycle}} {{on_track_from}} END THEN '{Status.ON_TRACK}'
+    WHEN {{table}}.progress >= CASE {{cycle}} {{at_risk_from}} END THEN '{Status.AT_RISK}'
+    ELSE '{Status.OFF_TRACK}'
+END"""
+
+REFRESH_STATUS = """
+UPDATE {table} SET status = {status}
+{join}
+WHERE {scope} AND {cycle} IN ({cycles}) AND {table}.status {differs} ({status})
+"""
 
 
-def _weighted_mean(weight: str, progress: str) -> Sum:
-    weight_expr = Cast(F(weight), FloatField())
-    return Sum(weight_expr * F(progress), output_field=FloatField()) / Sum(
-        weight_expr, output_field=FloatField()
-    )
+def refresh_key_results(ids: Collection[int] | None = None) -> int:
+    """Each KR's current value and confidence from its latest check-in, then its progress;
+    returns how many rows changed."""
+    scope, params = _within("id", ids)
+    latest = {
+        f"latest_{column}": _sql(LATEST_CHECK_IN, column=column)
+        for column in ("value", "confidence", "created_at")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(REFRESH_KEY_RESULT_VALUES, scope=scope, **latest), params)
+        changed = cursor.rowcount
+        progress = _sql(KEY_RESULT_PROGRESS)
+        cursor.execute(_sql(REFRESH_KEY_RESULT_PROGRESS, scope=scope, progress=progress), params)
+        return changed + cursor.rowcount
 
 
-def refresh_key_results(key_results: QuerySet[KeyResult] | None = None) -> int:
-    """Take each KR's current value and confidence from its latest check-in, then its progress."""
-    key_results = KeyResult.objects.all() if key_results is None else key_results
-    latest = CheckIn.objects.filter(key_result=OuterRef("pk")).order_by("-created_at", "-id")
-    key_results.update(
-        current_value=Subquery(latest.values("value")[:1]),
-        last_check_in_at=Subquery(latest.values("created_at")[:1]),
-        confidence=Coalesce(Subquery(latest.values("confidence")[:1]), F("confidence")),
-    )
-    return key_results.update(progress=key_result_progress_sql())
+def refresh_objective_progress(ids: Collection[int] | None = None) -> None:
+    """Objective progress from its KRs, then, pass by pass, from its aligned children."""
+    scope, params = _within("id", ids)
+    from_key_results = _sql(REFRESH_OBJECTIVE_PROGRESS, scope=scope, mean=_sql(MEAN_OF_KEY_RESULTS))
+    from_children = _sql(REFRESH_OBJECTIVE_PROGRESS, scope=scope, mean=_sql(MEAN_OF_CHILDREN))
+    with connection.cursor() as cursor:
+        cursor.execute(from_key_results, [*params, Objective.ProgressSource.KEY_RESULTS])
+        # After pass n, every objective whose children-sourced chain is n levels deep is final;
+        # a pass that changes nothing ends it.
+        for _level in range(MAX_CASCADE_DEPTH):
+            cursor.execute(from_children, [*params, Objective.ProgressSource.CHILDREN])
+            if cursor.rowcount == 0:
+                break
 
 
-def refresh_objective_progress(objectives: QuerySet[Objective] | None = None) -> None:
-    """Objective progress from its KRs, then, level by level, from its aligned children."""
-    objectives = Objective.objects.all() if objectives is None else objectives
-    from_key_results = (
-        KeyResult.objects.filter(objective=OuterRef("pk"))
-        .order_by()
-        .values("objective")
-        .annotate(mean=_weighted_mean("weight", "progress"))
-        .values("mean")
-    )
-    objectives.filter(progress_source=Objective.ProgressSource.KEY_RESULTS).update(
-        progress=Subquery(from_key_results)
-    )
+def refresh_statuses(
+    on: date,
+    *,
+    key_results: Collection[int] | None = None,
+    objectives: Collection[int] | None = None,
+    cycles: Sequence[Cycle] | None = None,
+) -> None:
+    """Status of KRs and objectives against their cycle's expected progress on ``on``.
 
-    from_children = (
-        Objective.objects.active()
-        .filter(parent=OuterRef("pk"), progress__isnull=False)
-        .order_by()
-        .values("parent")
-        .annotate(mean=_weighted_mean("weight", "progress"))
-        .values("mean")
-    )
-    by_children = objectives.filter(progress_source=Objective.ProgressSource.CHILDREN)
-    # One pass per level of the cascade: after pass n, every objective whose children-sourced
-    # chain is n levels deep has its final value.
-    for _level in range(_objective_tree_height()):
-        by_children.update(progress=Subquery(from_children))
-
-
-def _objective_tree_height() -> int:
-    deepest = (
-        Objective.objects.with_tree_fields()
-        .order_by("-tree_depth")
-        .values_list("tree_depth", flat=True)
-        .first()
-    )
-    return 0 if deepest is None else deepest + 1
-
-
-def refresh_statuses(on: date, cycles: QuerySet[Cycle] | None = None) -> None:
-    """Status of every KR and objective against its cycle's expected progress on ``on``."""
-    cycles = Cycle.objects.all() if cycles is None else cycles
-    for cycle_id, start, end in cycles.values_list("id", "start_date", "end_date"):
-        expected = expected_progress(start=start, end=end, on=on)
-        KeyResult.objects.filter(objective__cycle_id=cycle_id).update(
-            status=status_sql(expected, not_started=Q(last_check_in_at__isnull=True))
+    With neither ``key_results`` nor ``objectives``, every row; with either, only the rows
+    named. ``cycles`` narrows it to those cycles.
+    """
+    cycles = list(Cycle.objects.all() if cycles is None else cycles)
+    if not cycles:
+        return
+    on_track_from, at_risk_from, threshold_params = _thresholds(cycles, on)
+    cycle_ids = ", ".join(["%s"] * len(cycles))
+    cycle_params = [cycle.pk for cycle in cycles]
+    scoped = key_results is not None or objectives is not None
+    # A KR's cycle is its objective's: UPDATE ... FROM joins it once per row.
+    for table, join, the_cycle, id_column, not_started, ids in [
+        (
+            TABLES["key_result"],
+            _sql("FROM {objective} o"),
+            "o.cycle_id",
+            _sql("{key_result}.id"),
+            _sql(f"WHEN {{key_result}}.last_check_in_at IS NULL THEN '{Status.NOT_STARTED}'"),
+            key_results,
+        ),
+        (TABLES["objective"], "", "cycle_id", "id", "", objectives),
+    ]:
+        if scoped and not ids:
+            continue
+        status = _sql(
+            STATUS,
+            table=table,
+            not_started=not_started,
+            cycle=the_cycle,
+            on_track_from=on_track_from,
+            at_risk_from=at_risk_from,
         )
-        Objective.objects.filter(cycle_id=cycle_id).update(status=status_sql(expected))
+        scope, scope_params = _within(id_column, ids)
+        if join:
+            scope = _sql("o.id = {key_result}.objective_id AND ") + scope
+        statement = _sql(
+            REFRESH_STATUS,
+            table=table,
+            join=join,
+            status=status,
+            scope=scope,
+            cycle=the_cycle,
+            cycles=cycle_ids,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                statement, [*threshold_params, *scope_params, *cycle_params, *threshold_params]
+            )
+
+
+def _thresholds(cycles: Sequence[Cycle], on: date) -> tuple[str, str, list]:
+    """``WHEN cycle THEN threshold`` branches for the on-track and at-risk lines of each cycle,
+    and their parameters in the order they appear in STATUS."""
+    on_track, at_risk = [], []
+    for cycle in cycles:
+        expected = expected_progress(start=cycle.start_date, end=cycle.end_date, on=on)
+        on_track_from, at_risk_from = status_thresholds(expected)
+        on_track += [cycle.pk, on_track_from]
+        at_risk += [cycle.pk, at_risk_from]
+    branches = " ".join(["WHEN %s THEN %s"] * len(cycles))
+    return branches, branches, [*on_track, *at_risk]
 
 
 @dataclass(frozen=True)
 class RollupSummary:
-    key_results: int
+    key_results_changed: int
     objectives: int
     unit_rollups: int
 
@@ -145,13 +253,80 @@ def recompute_all(on: date | None = None) -> RollupSummary:
     """Recompute every stored figure from the check-ins up; heals anything a lost task missed."""
     on = on or timezone.localdate()
     with transaction.atomic():
-        key_results = refresh_key_results()
+        key_results_changed = refresh_key_results()
         refresh_objective_progress()
         refresh_statuses(on)
         refresh_alignment()
         refresh_unit_rollups()
     return RollupSummary(
-        key_results=key_results,
+        key_results_changed=key_results_changed,
         objectives=Objective.objects.count(),
         unit_rollups=UnitRollup.objects.count(),
     )
+
+
+# The objective and its ancestors, nearest first, with their units and cycles. The depth bound
+# stops a corrupted loop.
+CHAIN_SQL = """
+WITH RECURSIVE chain(id, depth) AS (
+    SELECT objective_id, 0 FROM {key_result} WHERE id = %s
+    UNION ALL
+    SELECT o.parent_id, chain.depth + 1
+    FROM {objective} o JOIN chain ON o.id = chain.id
+    WHERE o.parent_id IS NOT NULL AND chain.depth < 50
+)
+SELECT o.id, o.unit_id, o.cycle_id, cy.start_date, cy.end_date
+FROM chain JOIN {objective} o ON o.id = chain.id JOIN {cycle} cy ON cy.id = o.cycle_id
+ORDER BY chain.depth
+"""
+
+
+def objective_chain(key_result_id: int) -> list[tuple[int, int, Cycle]]:
+    """(id, unit_id, cycle) of the KR's objective and each objective above it, nearest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(CHAIN_SQL, cycle=Cycle._meta.db_table), [key_result_id])
+        rows = cursor.fetchall()
+    return [
+        (objective, unit, Cycle(pk=cycle, start_date=_date(start), end_date=_date(end)))
+        for objective, unit, cycle, start, end in rows
+    ]
+
+
+def _date(value) -> date:
+    """SQLite hands dates back as text from raw SQL."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
+    """What one check-in moves: its KR, its objective and their ancestors, the units above.
+
+    One statement per level of the cascade and of the org tree, so it stays fast however large
+    the organisation is.
+    """
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        chain = objective_chain(key_result_id)
+        if not chain:
+            return  # deleted since the check-in: nothing left to roll up
+        refresh_key_results([key_result_id])
+        own_source = _sql(
+            REFRESH_OWN_SOURCE_PROGRESS,
+            mean_of_key_results=_sql(MEAN_OF_KEY_RESULTS),
+            mean_of_children=_sql(MEAN_OF_CHILDREN),
+        )
+        with connection.cursor() as cursor:
+            execute_in_one_round_trip(
+                cursor,
+                [
+                    (own_source, [Objective.ProgressSource.KEY_RESULTS, objective_id])
+                    for objective_id, _unit, _cycle in chain
+                ],
+            )
+        cycles = list({cycle.pk: cycle for _o, _u, cycle in chain}.values())
+        refresh_statuses(
+            on,
+            key_results=[key_result_id],
+            objectives=[objective for objective, _u, _c in chain],
+            cycles=cycles,
+        )
+        refresh_unit_rollups_above({(unit, cycle.pk) for _o, unit, cycle in chain})

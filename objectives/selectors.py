@@ -2,23 +2,186 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from alignment.models import User
+from alignment.access import access_for
+from alignment.models import OrgUnit, Tension, User
+from kpis.models import KPILink
 
-from .models import Cycle, KeyResult, Objective
+from .models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from .progress import LOW_CONFIDENCE, Status, weighted_progress
+
+PARENT_CANDIDATES_SHOWN = 30
+
+
+def key_results_with_context() -> QuerySet[KeyResult]:
+    return KeyResult.objects.select_related("owner", "objective__cycle", "objective__unit")
 
 
 def my_objectives(user: User) -> QuerySet[Objective]:
-    """Objectives in active cycles that the person owns or holds a key result of."""
-    mine = Q(owner=user) | Q(key_results__owner=user)
+    """Objectives in active quarters that the person owns or holds a key result of."""
+    # A subquery rather than a join: no DISTINCT, and each side uses its owner index.
+    holds_a_key_result = KeyResult.objects.filter(owner=user).values("objective_id")
+    mine = Q(owner=user) | Q(pk__in=holds_a_key_result)
     return (
         Objective.objects.active()
         .filter(mine, cycle__state=Cycle.State.ACTIVE, cycle__kind=Cycle.Kind.QUARTER)
-        .distinct()
         .select_related("unit", "cycle", "owner")
         .prefetch_related(
-            Prefetch("key_results", KeyResult.objects.select_related("owner").order_by("id"))
+            Prefetch(
+                "key_results", KeyResult.objects.select_related("owner", "grade").order_by("id")
+            )
         )
         .order_by("cycle__start_date", "unit__name", "title")
     )
+
+
+@dataclass
+class Attention:
+    """One of my key results that needs me, and why, most urgent first."""
+
+    key_result: KeyResult
+    reasons: list[str] = field(default_factory=list)
+    rank: int = 0
+
+
+def needing_attention(objectives: list[Objective], user: User, now: datetime) -> list[Attention]:
+    """From objectives already loaded: my KRs off track, not checked in for a week, or with
+    low confidence. Off track first, then low confidence, then quiet ones."""
+    items = []
+    for objective in objectives:
+        for key_result in objective.key_results.all():
+            if key_result.owner_id != user.pk:
+                continue
+            item = Attention(key_result)
+            if key_result.status == Status.OFF_TRACK:
+                item.reasons.append(_("off track"))
+                item.rank += 4
+            if key_result.has_check_ins and key_result.confidence <= LOW_CONFIDENCE:
+                item.reasons.append(_("confidence %(n)d of 10") % {"n": key_result.confidence})
+                item.rank += 2
+            if key_result.needs_check_in(now):
+                item.reasons.append(_("no check-in for a week"))
+                item.rank += 1
+            if item.reasons:
+                items.append(item)
+    return sorted(items, key=lambda item: (-item.rank, item.key_result.progress))
+
+
+def objective_for_page() -> QuerySet[Objective]:
+    """Objectives with all that their page shows, in a fixed number of queries."""
+    return Objective.objects.select_related(
+        "unit", "cycle", "owner", "parent__unit", "grade"
+    ).prefetch_related(
+        Prefetch(
+            "key_results",
+            KeyResult.objects.select_related("owner", "grade", "driving_kpi").order_by("id"),
+        ),
+        Prefetch(
+            "children",
+            Objective.objects.active().select_related("unit", "owner").order_by("title"),
+        ),
+        Prefetch("supports", Objective.objects.select_related("unit")),
+        Prefetch("supported_by", Objective.objects.select_related("unit")),
+        Prefetch("tensions", queryset=Tension.objects.select_related("kpi", "key_result")),
+        Prefetch("kpi_links", queryset=KPILink.objects.select_related("kpi")),
+    )
+
+
+def initiatives_of(objective: Objective) -> QuerySet[Initiative]:
+    return (
+        Initiative.objects.filter(key_results__objective=objective)
+        .distinct()
+        .select_related("owner", "unit")
+        .order_by("title")
+    )
+
+
+@dataclass(frozen=True)
+class ProgressChart:
+    """Check-in history as chart series: the objective, each KR, and the expected line."""
+
+    objective: list[dict]
+    key_results: list[dict]
+    expected: list[dict]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.objective
+
+    def as_json_data(self) -> dict:
+        return {
+            "objective": {"label": _("Objective"), "points": self.objective},
+            "expected": {"label": _("Expected progress"), "points": self.expected},
+            "keyResults": self.key_results,
+            "today": int(timezone.now().timestamp() * 1000),
+        }
+
+
+def progress_chart(objective: Objective) -> ProgressChart:
+    """Progress over time from the check-ins, in percent; one query for all check-ins."""
+    key_results = list(objective.key_results.all())
+    by_id = {key_result.pk: key_result for key_result in key_results}
+    check_ins = (
+        CheckIn.objects.filter(key_result__in=key_results)
+        .order_by("created_at", "id")
+        .values_list("key_result_id", "created_at", "value")
+    )
+    progress_now = dict.fromkeys(by_id, 0.0)
+    objective_points, key_result_points = [], {pk: [] for pk in by_id}
+    for key_result_id, created_at, value in check_ins:
+        key_result = by_id[key_result_id]
+        progress = key_result.progress_at(value)
+        progress_now[key_result_id] = progress
+        moment = int(created_at.timestamp() * 1000)
+        key_result_points[key_result_id].append({"x": moment, "y": round(progress * 100, 1)})
+        mean = weighted_progress((by_id[pk].weight, p) for pk, p in progress_now.items())
+        objective_points.append({"x": moment, "y": round((mean or 0) * 100, 1)})
+    cycle = objective.cycle
+    start = timezone.make_aware(datetime.combine(cycle.start_date, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(cycle.end_date, datetime.min.time()))
+    return ProgressChart(
+        objective=objective_points,
+        key_results=[
+            {"label": by_id[pk].title, "points": points}
+            for pk, points in key_result_points.items()
+            if points
+        ],
+        expected=[
+            {"x": int(start.timestamp() * 1000), "y": 0},
+            {"x": int(end.timestamp() * 1000), "y": 100},
+        ],
+    )
+
+
+def parent_candidates(
+    user: User, *, unit: OrgUnit | None, cycle: Cycle | None, query: str = ""
+) -> list[Objective]:
+    """Objectives the user may align to: in this cycle or one enclosing it, nearest units first,
+    or, when searching, any matching title the user may see."""
+    objectives = visible_objectives(user)
+    if cycle is not None:
+        enclosing = [cycle.pk, *cycle.ancestors().values_list("pk", flat=True)]
+        objectives = objectives.filter(cycle_id__in=enclosing)
+    if query:
+        objectives = objectives.filter(title__icontains=query)
+    elif unit is not None:
+        above = [unit.pk, *unit.ancestors().values_list("pk", flat=True)]
+        objectives = objectives.filter(unit_id__in=above)
+    return list(
+        objectives.order_by("-cycle__end_date", "unit__name", "title")[:PARENT_CANDIDATES_SHOWN]
+    )
+
+
+def visible_objectives(user: User) -> QuerySet[Objective]:
+    """Current objectives in the units the person sees."""
+    access = access_for(user)
+    objectives = Objective.objects.active().select_related("unit", "cycle")
+    if access.sees_everything:
+        return objectives
+    return objectives.filter(unit_id__in=access.visible_unit_ids)

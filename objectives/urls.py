@@ -4,4 +4,14 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("objectives/new/", views.objective_create, name="objective_create"),
+    path("objectives/parent-options/", views.parent_options, name="parent_options"),
+    path("objectives/<int:pk>/", views.objective_detail, name="objective_detail"),
+    path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
+    path("objectives/<int:pk>/archive/", views.objective_archive_view, name="objective_archive"),
+    path("objectives/<int:pk>/restore/", views.objective_restore_view, name="objective_restore"),
+    path(
+        "key-results/<int:pk>/check-ins/", views.key_result_check_ins, name="key_result_check_ins"
+    ),
+    path("key-results/<int:pk>/row/", views.key_result_row, name="key_result_row"),
 ]

@@ -1,14 +1,288 @@
-"""Pages of the objectives app."""
+"""Pages of the objectives app: my work, an objective, check-ins, creating and editing."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .selectors import my_objectives
+from alignment.access import access_for
+from alignment.models import OrgUnit
+from alignment.selectors import default_cycle
+
+from . import quality
+from .forms import CheckInForm, KeyResultFormSet, ObjectiveForm
+from .models import Cycle, KeyResult, Objective
+from .progress import progress_status, weighted_progress
+from .selectors import (
+    initiatives_of,
+    my_objectives,
+    needing_attention,
+    objective_for_page,
+    parent_candidates,
+    progress_chart,
+)
+from .services import check_in_record, objective_archive, objective_restore, objective_save
+
+OBJECTIVE_PAGE = "objectives/objective_detail.html"
+
+
+def _get_objective_for_manager(request: HttpRequest, pk: int) -> Objective:
+    objective = get_object_or_404(
+        Objective.objects.select_related("unit", "cycle", "parent__unit", "parent__cycle"), pk=pk
+    )
+    if not request.user.has_perm("objectives.edit_objective", objective):
+        raise PermissionDenied
+    return objective
+
+
+def _get_key_result_for_contributor(request: HttpRequest, pk: int) -> KeyResult:
+    key_result = get_object_or_404(
+        KeyResult.objects.select_related("owner", "objective__cycle", "objective__unit"), pk=pk
+    )
+    if not request.user.has_perm("objectives.check_in", key_result):
+        raise PermissionDenied
+    return key_result
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "objectives/home.html", {"objectives": my_objectives(request.user)})
+    objectives = list(my_objectives(request.user))
+    return render(
+        request,
+        "objectives/home.html",
+        {
+            "objectives": objectives,
+            "attention": needing_attention(objectives, request.user, timezone.now()),
+        },
+    )
+
+
+@login_required
+def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = get_object_or_404(objective_for_page(), pk=pk)
+    if not request.user.has_perm("objectives.see_objective", objective):
+        raise PermissionDenied
+    chart = progress_chart(objective)
+    return render(
+        request,
+        OBJECTIVE_PAGE,
+        {
+            "objective": objective,
+            "chart": chart,
+            "chart_data": chart.as_json_data(),
+            "initiatives": initiatives_of(objective),
+            "warnings": quality.objective_warnings(objective),
+            "can_edit": request.user.has_perm("objectives.edit_objective", objective),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_result_check_ins(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the full check-in history of a KR, newest first. POST: check in."""
+    if request.method == "POST":
+        return _check_in(request, pk)
+    key_result = get_object_or_404(
+        KeyResult.objects.select_related("owner", "objective__cycle", "objective__unit"), pk=pk
+    )
+    if not request.user.has_perm("objectives.see_objective", key_result.objective):
+        raise PermissionDenied
+    can_check_in = request.user.has_perm("objectives.check_in", key_result)
+    return render(
+        request,
+        "objectives/key_result_check_ins.html",
+        {
+            "key_result": key_result,
+            "check_ins": key_result.check_ins.select_related("author").order_by(
+                "-created_at", "-id"
+            ),
+            "form": CheckInForm(key_result=key_result) if can_check_in else None,
+            "can_check_in": can_check_in,
+        },
+    )
+
+
+@login_required
+@require_GET
+def key_result_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """A key result's rows on a page, with the check-in form open when asked (htmx)."""
+    key_result = get_object_or_404(
+        KeyResult.objects.select_related("owner", "objective__cycle", "objective__unit"), pk=pk
+    )
+    if not request.user.has_perm("objectives.see_objective", key_result.objective):
+        raise PermissionDenied
+    open_form = request.GET.get("check_in") == "1"
+    if open_form and not request.user.has_perm("objectives.check_in", key_result):
+        raise PermissionDenied
+    return render(
+        request,
+        f"{OBJECTIVE_PAGE}#key-result-rows",
+        {
+            "key_result": key_result,
+            "form_open": open_form,
+            "next": _safe_next(
+                request, reverse("objective_detail", args=[key_result.objective_id])
+            ),
+        },
+    )
+
+
+def _check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    key_result = _get_key_result_for_contributor(request, pk)
+    form = CheckInForm(request.POST, key_result=key_result, auto_id=f"check-in-{pk}-%s")
+    checked_in = form.is_valid()
+    if checked_in:
+        check_in_record(key_result=key_result, author=request.user, **form.cleaned_data)
+    if request.htmx:
+        context = {
+            "key_result": key_result,
+            "objective": key_result.objective,
+            "form": None if checked_in else form,
+            "form_open": not checked_in,
+            "just_checked_in": checked_in,
+            "can_check_in": True,
+            "objective_progress": _objective_progress_now(key_result.objective),
+            "next": _safe_next(
+                request, reverse("objective_detail", args=[key_result.objective_id])
+            ),
+        }
+        return render(request, f"{OBJECTIVE_PAGE}#check-in-response", context)
+    if checked_in:
+        messages.success(request, _("Checked in on “%(title)s”.") % {"title": key_result.title})
+        return redirect(_safe_next(request, reverse("key_result_check_ins", args=[pk])))
+    response = render(
+        request,
+        "objectives/key_result_check_ins.html",
+        {
+            "key_result": key_result,
+            "check_ins": key_result.check_ins.select_related("author").order_by("-created_at"),
+            "form": form,
+            "can_check_in": True,
+        },
+    )
+    response.status_code = 400
+    return response
+
+
+def _objective_progress_now(objective: Objective) -> dict:
+    """The objective's progress and status from its KRs as they are now, for the page to show
+    before the rollup task has stored them."""
+    if objective.progress_source != Objective.ProgressSource.KEY_RESULTS:
+        return {"progress": objective.progress, "status": objective.status}
+    progress = weighted_progress(objective.key_results.values_list("weight", "progress"))
+    status = progress_status(progress, objective.cycle.expected_progress())
+    return {"progress": progress, "status": status}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_create(request: HttpRequest) -> HttpResponse:
+    unit = OrgUnit.objects.filter(pk=request.GET.get("unit") or 0).first()
+    cycle = Cycle.objects.filter(pk=request.GET.get("cycle") or 0).first()
+    may_create = (
+        request.user.has_perm("objectives.create_objective_in", unit)
+        if unit is not None
+        else access_for(request.user).sees_everything or access_for(request.user).managed_unit_ids
+    )
+    if not may_create:
+        raise PermissionDenied
+    objective = Objective(unit=unit, cycle=cycle or default_cycle(), owner=request.user)
+    return _objective_form_page(request, objective)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = _get_objective_for_manager(request, pk)
+    return _objective_form_page(request, objective)
+
+
+def _objective_form_page(request: HttpRequest, objective: Objective) -> HttpResponse:
+    creating = objective.pk is None
+    if request.method == "POST":
+        form = ObjectiveForm(request.POST, instance=objective, user=request.user)
+        formset = KeyResultFormSet(request.POST, instance=objective, prefix="key_results")
+        if form.is_valid() and formset.is_valid():
+            unit = form.cleaned_data["unit"]
+            if not request.user.has_perm("objectives.create_objective_in", unit):
+                raise PermissionDenied
+            saved = objective_save(objective_form=form, key_result_formset=formset)
+            messages.success(request, _("Objective saved."))
+            for warning in quality.objective_warnings(saved):
+                messages.warning(request, warning)
+            return redirect("objective_detail", pk=saved.pk)
+    else:
+        form = ObjectiveForm(instance=objective, user=request.user)
+        formset = KeyResultFormSet(instance=objective, prefix="key_results")
+    form.limit_parent_choices(
+        parent_candidates(request.user, unit=objective.unit, cycle=objective.cycle)
+        if objective.unit_id and objective.cycle_id
+        else []
+    )
+    return render(
+        request,
+        "objectives/objective_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "objective": objective,
+            "creating": creating,
+            "unit_warnings": quality.unit_warnings(objective.unit, objective.cycle)
+            if objective.unit_id and objective.cycle_id
+            else [],
+        },
+    )
+
+
+@login_required
+@require_GET
+def parent_options(request: HttpRequest) -> HttpResponse:
+    """The <option>s of the parent select, for the search box on the objective form."""
+    unit = OrgUnit.objects.filter(pk=request.GET.get("unit") or 0).first()
+    cycle = Cycle.objects.filter(pk=request.GET.get("cycle") or 0).first()
+    candidates = parent_candidates(
+        request.user, unit=unit, cycle=cycle, query=request.GET.get("q", "").strip()[:100]
+    )
+    return render(
+        request,
+        "objectives/objective_form.html#parent-options",
+        {"candidates": candidates, "selected": request.GET.get("parent", "")},
+    )
+
+
+@login_required
+@require_POST
+def objective_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = _get_objective_for_manager(request, pk)
+    objective_archive(objective=objective)
+    messages.success(
+        request, _("Archived: it no longer counts in any figure, and stays in history.")
+    )
+    return redirect("objective_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def objective_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = _get_objective_for_manager(request, pk)
+    objective_restore(objective=objective)
+    messages.success(request, _("Restored: it counts in the figures again."))
+    return redirect("objective_detail", pk=pk)

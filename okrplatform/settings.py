@@ -202,6 +202,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# The address people reach the site at, for links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "okrplatform <okr@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -269,6 +271,10 @@ CELERY_BEAT_SCHEDULE = {
     "evaluate-kpi-health": {
         "task": "kpis.tasks.evaluate_kpi_health",
         "schedule": crontab(minute=5),
+    },
+    "weekly-check-in-digest": {
+        "task": "objectives.tasks.send_check_in_reminders",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
 }
 

@@ -1,7 +1,7 @@
 """Shared fixtures: the people of our examples and a small organisation to put them in.
 
-Alice manages the EMEA region, Bob contributes in EMEA Logistics under her, Charlie works in
-APAC and is an outsider to EMEA; Sam is staff.
+Alice manages the EMEA region, Bob contributes in EMEA Logistics under her, Vera views EMEA,
+Charlie works in APAC and is an outsider to EMEA; Sam is staff.
 """
 
 from __future__ import annotations
@@ -66,6 +66,13 @@ def bob(emea_logistics):
 def charlie(apac):
     user = UserFactory(username="charlie", first_name="Charlie", last_name="Tan")
     MembershipFactory(user=user, unit=apac, role=Membership.Role.CONTRIBUTOR)
+    return user
+
+
+@pytest.fixture
+def vera(emea):
+    user = UserFactory(username="vera", first_name="Vera", last_name="Novak")
+    MembershipFactory(user=user, unit=emea, role=Membership.Role.VIEWER)
     return user
 
 

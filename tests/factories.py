@@ -183,7 +183,7 @@ def a_bit_of_everything(*, unit: OrgUnit, cycle: Cycle, owner: User) -> Objectiv
     measurements and links, an intervention with a note, a tension, an initiative, a review with
     a decision and grades. Calling it n times grows every table n-fold."""
     from kpis.models import InterventionNote
-    from objectives.models import InitiativeContribution
+    from objectives.models import CheckInReminder, InitiativeContribution
     from reviews.models import KeyResultGrade, ObjectiveGrade
 
     team = OrgUnitFactory(parent=unit)
@@ -210,4 +210,7 @@ def a_bit_of_everything(*, unit: OrgUnit, cycle: Cycle, owner: User) -> Objectiv
     decision.objectives.add(objective)
     ObjectiveGrade.objects.create(objective=objective, review=review, score=Decimal("0.5"))
     KeyResultGrade.objects.create(key_result=key_results[0], score=Decimal("0.4"))
+    CheckInReminder.objects.create(
+        user=MembershipFactory(unit=team).user, week=date(2026, 11, 16), key_result_count=2
+    )
     return objective

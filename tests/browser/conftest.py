@@ -73,3 +73,24 @@ def sign_in_to_admin(page: Page, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
+
+
+def sign_in(page: Page, username: str, password: str = "demo") -> None:  # noqa: S107
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
+def page_fits_its_width(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo organisation, loaded into the database the live server reads."""
+    from django.core.management import call_command
+
+    with open(os.devnull, "w") as devnull:  # noqa: PTH123
+        call_command("load_demo", stdout=devnull)

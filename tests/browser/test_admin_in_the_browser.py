@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from objectives.models import Objective
@@ -11,11 +10,6 @@ from objectives.models import Objective
 from .conftest import screenshot, sign_in_to_admin
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
 
 
 def test_admin_shows_the_demo_objectives_with_progress_and_status_labels(page, demo):

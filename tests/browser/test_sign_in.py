@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from .conftest import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
 
 
 def sign_in(page, username: str, password: str) -> None:

@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 import pytest
 
-from objectives.models import KeyResult
 from objectives.progress import Direction, MetricType, key_result_progress
 from objectives.rollups import refresh_key_results
 from tests.factories import CheckInFactory, KeyResultFactory
@@ -77,7 +76,7 @@ def test_stored_rollup(db, case: Case):
     if case.current is not None:
         CheckInFactory(key_result=key_result, value=case.current)
 
-    refresh_key_results(KeyResult.objects.filter(pk=key_result.pk))
+    refresh_key_results([key_result.pk])
 
     key_result.refresh_from_db()
     assert key_result.current_value == case.current

@@ -1,0 +1,108 @@
+"""What one person may see and do in the organisation tree, computed once per request.
+
+A role in a unit holds for that unit and every unit below it; a person also sees the units above
+their own, so that they can follow how their work aligns up to the strategy. Staff see and do
+everything. The predicates in ``alignment/rules.py`` and ``objectives/rules.py`` read this.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.db import connection
+
+from .models import Membership, OrgUnit, User
+
+VIEWER, CONTRIBUTOR, MANAGER = 1, 2, 3
+RANK = {
+    Membership.Role.VIEWER: VIEWER,
+    Membership.Role.CONTRIBUTOR: CONTRIBUTOR,
+    Membership.Role.MANAGER: MANAGER,
+}
+
+# One round trip: each unit reached down from a membership with the best role held there (rank
+# 1-3), and each unit above a membership (rank 0: seen, for alignment, but no role).
+REACH_SQL = """
+WITH RECURSIVE down(unit_id, rank) AS (
+    SELECT m.unit_id,
+           CASE m.role WHEN %(manager)s THEN 3 WHEN %(contributor)s THEN 2 ELSE 1 END
+    FROM {membership} m
+    WHERE m.user_id = %(user)s
+    UNION ALL
+    SELECT child.id, down.rank
+    FROM {unit} child JOIN down ON child.parent_id = down.unit_id
+),
+up(unit_id) AS (
+    SELECT u.parent_id
+    FROM {unit} u JOIN {membership} m ON m.unit_id = u.id
+    WHERE m.user_id = %(user)s AND u.parent_id IS NOT NULL
+    UNION
+    SELECT u.parent_id
+    FROM {unit} u JOIN up ON u.id = up.unit_id
+    WHERE u.parent_id IS NOT NULL
+)
+SELECT unit_id, MAX(rank) FROM down GROUP BY unit_id
+UNION ALL
+SELECT unit_id, 0 FROM up
+"""
+
+
+class Access:
+    """The units a person sees and the role they hold in each."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.is_staff = bool(user.is_active and user.is_staff)
+
+    @cached_property
+    def _ranks(self) -> dict[int, int]:
+        if not self.user.is_authenticated:
+            return {}
+        tables = {"membership": Membership._meta.db_table, "unit": OrgUnit._meta.db_table}
+        ranks: dict[int, int] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                REACH_SQL.format(**tables),
+                {
+                    "user": self.user.pk,
+                    "manager": Membership.Role.MANAGER,
+                    "contributor": Membership.Role.CONTRIBUTOR,
+                },
+            )
+            for unit_id, rank in cursor.fetchall():
+                ranks[unit_id] = max(rank, ranks.get(unit_id, 0))
+        return ranks
+
+    def rank_at(self, unit_id: int) -> int:
+        return MANAGER if self.is_staff else self._ranks.get(unit_id, 0)
+
+    def sees(self, unit_id: int) -> bool:
+        return self.is_staff or unit_id in self._ranks
+
+    def is_contributor_at(self, unit_id: int) -> bool:
+        return self.rank_at(unit_id) >= CONTRIBUTOR
+
+    def is_manager_at(self, unit_id: int) -> bool:
+        return self.rank_at(unit_id) >= MANAGER
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_staff
+
+    @cached_property
+    def visible_unit_ids(self) -> frozenset[int]:
+        """Every unit seen; meaningless for staff, who see all (check ``sees_everything``)."""
+        return frozenset(self._ranks)
+
+    @cached_property
+    def managed_unit_ids(self) -> frozenset[int]:
+        return frozenset(unit for unit, rank in self._ranks.items() if rank >= MANAGER)
+
+
+def access_for(user: User) -> Access:
+    """The person's access, cached on the user object, which lives as long as the request."""
+    access = getattr(user, "_okr_access", None)
+    if access is None:
+        access = Access(user)
+        user._okr_access = access
+    return access

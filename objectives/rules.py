@@ -1,0 +1,42 @@
+"""Permissions on objectives and key results, by role in the objective's unit.
+
+Viewers see; contributors also check in on key results of their units; owners always check in on
+their own key results; managers also create, edit and archive objectives; staff do everything.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from alignment.access import access_for
+from alignment.rules import manages_unit
+
+
+@rules.predicate
+def sees_objective(user, objective) -> bool:
+    return objective is not None and (
+        objective.owner_id == user.pk or access_for(user).sees(objective.unit_id)
+    )
+
+
+@rules.predicate
+def owns_key_result(user, key_result) -> bool:
+    return key_result is not None and key_result.owner_id == user.pk
+
+
+@rules.predicate
+def contributes_to_key_result(user, key_result) -> bool:
+    return key_result is not None and access_for(user).is_contributor_at(
+        key_result.objective.unit_id
+    )
+
+
+@rules.predicate
+def manages_objective(user, objective) -> bool:
+    return objective is not None and access_for(user).is_manager_at(objective.unit_id)
+
+
+rules.add_perm("objectives.see_objective", rules.is_staff | sees_objective)
+rules.add_perm("objectives.check_in", rules.is_staff | owns_key_result | contributes_to_key_result)
+rules.add_perm("objectives.edit_objective", rules.is_staff | manages_objective)
+rules.add_perm("objectives.create_objective_in", rules.is_staff | manages_unit)

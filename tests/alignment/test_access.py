@@ -1,0 +1,62 @@
+"""Who sees which units, and which role they hold where."""
+
+from __future__ import annotations
+
+import pytest
+
+from alignment.access import CONTRIBUTOR, MANAGER, VIEWER, Access
+from alignment.models import Membership
+from tests.factories import MembershipFactory, OrgUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_role_holds_in_the_unit_and_everything_below(alice, emea, emea_logistics):
+    team = OrgUnitFactory(parent=emea_logistics)
+    access = Access(alice)
+    assert access.rank_at(emea.pk) == MANAGER
+    assert access.rank_at(emea_logistics.pk) == MANAGER
+    assert access.rank_at(team.pk) == MANAGER
+
+
+def test_people_see_the_units_above_theirs_without_a_role_there(bob, company, emea, apac):
+    access = Access(bob)
+    assert access.sees(company.pk)
+    assert access.sees(emea.pk)
+    assert access.rank_at(emea.pk) == 0
+    assert not access.is_contributor_at(emea.pk)
+
+
+def test_sibling_branches_stay_hidden(bob, apac):
+    assert not Access(bob).sees(apac.pk)
+
+
+def test_the_best_of_several_roles_wins(bob, emea, emea_logistics):
+    MembershipFactory(user=bob, unit=emea, role=Membership.Role.VIEWER)
+    access = Access(bob)
+    assert access.rank_at(emea.pk) == VIEWER
+    assert access.rank_at(emea_logistics.pk) == CONTRIBUTOR
+
+
+def test_staff_see_and_manage_everything(sam, apac):
+    access = Access(sam)
+    assert access.sees(apac.pk)
+    assert access.is_manager_at(apac.pk)
+
+
+def test_someone_without_a_membership_sees_nothing(db, company):
+    from tests.factories import UserFactory
+
+    access = Access(UserFactory())
+    assert not access.sees(company.pk)
+    assert access.visible_unit_ids == frozenset()
+
+
+def test_access_costs_one_query_however_often_it_is_asked(
+    alice, emea, emea_logistics, django_assert_num_queries
+):
+    access = Access(alice)
+    with django_assert_num_queries(1):
+        for _ in range(5):
+            access.sees(emea.pk)
+            access.is_manager_at(emea_logistics.pk)
