@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from objectives.display import percent, progress_bar, status_badge
 from okrplatform.admin import HistoryAdmin, StyledAdmin, VersionedAdmin
 
-from .models import Membership, OrgUnit, Tension, UnitRollup, User
+from .models import Membership, Notification, OrgUnit, Reminder, Tension, UnitRollup, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -129,3 +129,28 @@ class UnitRollupAdmin(StyledAdmin):
     @admin.display(description=_("alignment index"), ordering="alignment_index")
     def alignment(self, rollup: UnitRollup):
         return percent(rollup.alignment_index)
+
+
+@admin.register(Notification)
+class NotificationAdmin(StyledAdmin):
+    list_display = ["recipient", "message", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    list_select_related = ["recipient"]
+    search_fields = ["message", "recipient__username", "recipient__last_name"]
+    autocomplete_fields = ["recipient"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(StyledAdmin):
+    """A log of the weekly digests sent, so that none is sent twice."""
+
+    list_display = ["user", "kind", "week", "item_count", "sent_at"]
+    list_filter = ["kind", "week"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__last_name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kpis.health import period_start, shift_periods
+from kpis.interventions import intervention_acknowledge, interventions_update
 from kpis.models import KPI, Intervention, InterventionNote, KPILink, Measurement
 from kpis.rollups import refresh_kpis
 from objectives.models import (
@@ -406,6 +407,7 @@ class DemoBuilder:
                 note=f"Value of the KPI “{kpi.name}” for the period starting {measurement.period}.",
                 author=None,
                 source=CheckIn.Source.KPI,
+                from_measurement=measurement,
                 created_at=measurement.recorded_at,
             )
             for measurement in measurements
@@ -465,36 +467,26 @@ class DemoBuilder:
         self.out(f"  {len(data.INITIATIVES)} initiatives driving key results")
 
     def _interventions(self) -> None:
-        """An intervention for every lead or guard KPI that is in warning or critical now."""
+        """Interventions as the platform opens them, for every lead or guard KPI that is in
+        warning or critical now; some already acknowledged, with a first note."""
         refresh_kpis(today=self.today)
-        opened = 0
-        links = KPILink.objects.select_related("kpi__owner", "objective__owner").filter(
-            kpi__health__in=["warning", "critical"]
-        )
-        for link in links.order_by("id"):
-            kpi, objective = link.kpi, link.objective
-            intervention = Intervention.objects.create(
-                kpi=kpi,
-                objective=objective,
-                trigger_health=kpi.health,
-                trigger_value=kpi.latest_value,
-                trigger_period=kpi.latest_period,
-                opened_at=self.now - timedelta(days=3 + opened),
-            )
-            intervention.assignees.set({u for u in [kpi.owner, objective.owner] if u})
-            if opened % 3 == 1:
-                intervention.state = Intervention.State.ACKNOWLEDGED
-                intervention.acknowledged_at = intervention.opened_at + timedelta(hours=5)
-                intervention.acknowledged_by = objective.owner
-                intervention.save()
+        report = interventions_update(email=False)
+        for position, intervention in enumerate(
+            Intervention.objects.select_related("objective__owner").order_by("id")
+        ):
+            intervention.opened_at = self.now - timedelta(days=3 + position)
+            intervention.save(update_fields=["opened_at"])
+            if position % 3 == 1:
+                owner = intervention.objective.owner
+                intervention_acknowledge(intervention=intervention, by=owner)
                 InterventionNote.objects.create(
                     intervention=intervention,
-                    author=objective.owner,
+                    author=owner,
                     text="Looking into it with the KPI owner; first findings on Monday.",
-                    created_at=intervention.acknowledged_at,
                 )
-            opened += 1
-        self.out(f"  {opened} open interventions for lead and guard KPIs in warning or critical")
+        self.out(
+            f"  {report.opened} interventions opened for lead and guard KPIs in warning or critical"
+        )
 
     # --- reviews, decisions, grades ----------------------------------------------------------
     def _reviews(self) -> None:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from tree_queries.fields import TreeNodeForeignKey
@@ -291,3 +292,60 @@ class UnitRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.cycle}"
+
+
+class Notification(models.Model):
+    """Something a person should know, shown in the app until they have read it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    message = models.CharField(
+        _("message"), max_length=500, help_text=_("Written in the recipient's language.")
+    )
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Reminder(models.Model):
+    """That a person got this week's digest of a kind, so a retried task never sends it twice."""
+
+    class Kind(models.TextChoices):
+        CHECK_INS = "check_ins", _("Key results waiting for a check-in")
+        STALE_KPIS = "stale_kpis", _("KPIs without a recent measurement")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    week = models.DateField(_("week of"), help_text=_("The Monday of the week of the digest."))
+    item_count = models.PositiveIntegerField(_("items listed"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "week"], name="reminder_once_a_week_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()} · {self.week}"

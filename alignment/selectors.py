@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from objectives.models import Cycle, Objective
@@ -104,3 +105,19 @@ def subtree_attention(unit: OrgUnit, cycle: Cycle, access: Access) -> QuerySet[O
 
 def cycles_for_switcher() -> QuerySet[Cycle]:
     return Cycle.objects.order_by("-start_date", "kind")
+
+
+# The unit and every unit below it, as a subquery: no list of ids goes back and forth.
+SUBTREE_SQL = """
+WITH RECURSIVE subtree(id) AS (
+    SELECT id FROM {unit} WHERE id = %s
+    UNION ALL
+    SELECT child.id FROM {unit} child JOIN subtree ON child.parent_id = subtree.id
+)
+SELECT id FROM subtree
+"""
+
+
+def in_subtree_of(unit: OrgUnit) -> RawSQL:
+    """For ``filter(unit_id__in=in_subtree_of(unit))``."""
+    return RawSQL(SUBTREE_SQL.format(unit=OrgUnit._meta.db_table), [unit.pk])  # noqa: S611

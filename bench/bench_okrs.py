@@ -15,73 +15,8 @@ the PostgreSQL database okrplatform_bench), which takes a few minutes; later run
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import statistics
-import sys
-import time
-from collections.abc import Callable
-from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
-POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/okrplatform_bench"
-# Transaction control is the replay's own business.
-SKIPPED = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
-
-
-def configure(database: str) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    if database == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{RESULTS / 'bench.sqlite3'}"
-    else:
-        os.environ["DATABASE_URL"] = POSTGRES_URL
-        import psycopg2
-
-        admin = psycopg2.connect("dbname=postgres user=postgres host=127.0.0.1")
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'okrplatform_bench'")
-            if cursor.fetchone() is None:
-                cursor.execute("CREATE DATABASE okrplatform_bench")
-        admin.close()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrplatform.settings")
-    os.environ["DEBUG"] = "true"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def median_seconds(work: Callable[[], object], runs: int, before: Callable | None = None) -> float:
-    timings = []
-    for _ in range(runs):
-        if before:
-            before()
-        started = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
-
-
-def captured_sql(work: Callable[[], object]) -> list[str]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        work()
-    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(SKIPPED)]
-
-
-def replay(statements: list[str]) -> None:
-    from django.db import connection, transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-            if cursor.description is not None:
-                cursor.fetchall()
+from common import configure, measure, print_header, vacuum_if_postgres, write_results
 
 
 def main() -> None:
@@ -96,7 +31,6 @@ def main() -> None:
     configure(args.database)
 
     from django.core.management import call_command
-    from django.db import connection
     from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
@@ -115,10 +49,7 @@ def main() -> None:
             key_results=args.key_results,
             check_ins=args.check_ins,
         )
-    if connection.vendor == "postgresql":
-        # What autovacuum does in production after a bulk load: fresh statistics, no bloat.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    vacuum_if_postgres()
     sizes = {
         "units": OrgUnit.objects.count(),
         "objectives": Objective.objects.count(),
@@ -171,28 +102,11 @@ def main() -> None:
             for name, (user, path) in pages.items()
         },
     }
-    results = {}
-    print(f"\n{'work':<36} {'django':>10} {'raw SQL':>10} {'ratio':>7} {'queries':>8}")
+    results: dict = {}
+    print_header()
     for name, (task, before) in work.items():
-        task()  # warm caches, sessions and the page's first render
-        if before:
-            before()
-        statements = captured_sql(task)
-        django_time = median_seconds(task, args.runs, before)
-        raw_time = median_seconds(lambda s=statements: replay(s), args.runs)
-        results[name] = {
-            "django_ms": round(django_time * 1000, 1),
-            "raw_sql_ms": round(raw_time * 1000, 1),
-            "ratio": round(django_time / raw_time, 2) if raw_time else None,
-            "queries": len(statements),
-        }
-        print(
-            f"{name:<36} {django_time * 1000:>8.1f}ms {raw_time * 1000:>8.1f}ms "
-            f"{django_time / raw_time:>6.2f}x {len(statements):>8}"
-        )
-    output = RESULTS / f"okrs-{args.database}-{date.today():%Y-%m-%d}.json"
-    output.write_text(json.dumps({"sizes": sizes, "runs": args.runs, "results": results}, indent=2))
-    print(f"\nWritten to {output.relative_to(ROOT)}")
+        measure(name, task, args.runs, results, before)
+    write_results("okrs", args.database, {"sizes": sizes, "runs": args.runs, "results": results})
 
 
 if __name__ == "__main__":

@@ -12,7 +12,9 @@ from django.utils.translation import ngettext
 from objectives.display import number, status_badge
 from okrplatform.admin import HistoryAdmin, StyledAdmin, VersionedAdmin
 
-from .models import KPI, Intervention, InterventionNote, KPILink, Measurement
+from .health import period_start
+from .models import KPI, DataSource, Intervention, InterventionNote, KPILink, Measurement
+from .services import MeasurementInput, measurement_record, measurements_save
 from .tasks import evaluate_kpi_health
 
 
@@ -37,7 +39,8 @@ class EvaluatesHealth:
 
 
 class RecentMeasurementInline(admin.TabularInline):
-    """The last 13 months; older values are on the measurement list."""
+    """The last 13 months; older values are on the measurement list. Saved through the same
+    service as every other entry point (see KPIAdmin.save_formset)."""
 
     model = Measurement
     extra = 1
@@ -112,6 +115,22 @@ class KPIAdmin(EvaluatesHealth, VersionedAdmin):
     def health_display(self, kpi: KPI):
         return health_badge(kpi)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Measurement:
+            super().save_formset(request, form, formset, change)
+            return
+        measurements = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        measurements_save(
+            items=[
+                MeasurementInput(kpi=form.instance, period=m.period, value=m.value, note=m.note)
+                for m in measurements
+            ],
+            source=DataSource.MANUAL,
+            recorded_by=request.user,
+        )
+
     @admin.display(description=_("latest"), ordering="latest_value")
     def latest(self, kpi: KPI):
         if kpi.latest_value is None:
@@ -135,6 +154,8 @@ class KPIAdmin(EvaluatesHealth, VersionedAdmin):
 
 @admin.register(Measurement)
 class MeasurementAdmin(EvaluatesHealth, HistoryAdmin):
+    """Measurements saved here go through the same service as the KPI page and the API."""
+
     list_display = ["kpi", "period", "value", "source", "recorded_by", "recorded_at"]
     list_filter = ["source", "kpi__frequency", ("kpi__unit", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["kpi", "recorded_by"]
@@ -143,9 +164,27 @@ class MeasurementAdmin(EvaluatesHealth, HistoryAdmin):
     date_hierarchy = "period"
     readonly_fields = ["recorded_by", "recorded_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A value belongs to its KPI and period; record another period instead of moving it.
+        return [*self.readonly_fields, "kpi", "period"] if obj else self.readonly_fields
+
     def save_model(self, request, obj, form, change):
-        obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        report = measurement_record(
+            kpi=obj.kpi,
+            period=obj.period,
+            value=obj.value,
+            note=obj.note,
+            source=obj.source,
+            recorded_by=request.user,
+        )
+        saved = [*report.created, *report.updated]
+        obj.pk = (
+            saved[0].pk
+            if saved
+            else Measurement.objects.get(
+                kpi=obj.kpi, period=period_start(obj.period, obj.kpi.frequency)
+            ).pk
+        )
 
 
 @admin.register(KPILink)

@@ -150,6 +150,10 @@ class KPI(models.Model):
                 )
             raise ValidationError({"warning_threshold": message})
 
+    @property
+    def indicator_short(self) -> str:
+        return _("lead") if self.indicator == self.Indicator.LEAD else _("lag")
+
     def calculated_health(self, today: date | None = None) -> str:
         """Health computed from this row alone, without the stored evaluation."""
         return kpi_health(

@@ -6,10 +6,13 @@ against both.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
-from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.utils import timezone
+
+from okrplatform.db import update_changed
 
 from .health import Frequency, Health, KPIDirection, stale_before
 from .models import KPI, Measurement
@@ -40,12 +43,14 @@ def kpi_health_sql(today: date) -> Case:
     )
 
 
-def refresh_kpis(kpis: QuerySet[KPI] | None = None, today: date | None = None) -> int:
-    """Store each KPI's latest measurement and its health on ``today``; returns the KPI count."""
-    kpis = KPI.objects.all() if kpis is None else kpis
+def refresh_kpis(ids: Collection[int] | None = None, today: date | None = None) -> int:
+    """Store each KPI's latest measurement and its health on ``today``, writing only the KPIs
+    that change; returns how many changed."""
+    kpis = KPI.objects.all() if ids is None else KPI.objects.filter(pk__in=ids)
     latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period")
-    kpis.update(
+    changed = update_changed(
+        kpis,
         latest_value=Subquery(latest.values("value")[:1]),
         latest_period=Subquery(latest.values("period")[:1]),
     )
-    return kpis.update(health=kpi_health_sql(today or timezone.localdate()))
+    return changed + update_changed(kpis, health=kpi_health_sql(today or timezone.localdate()))

@@ -15,7 +15,6 @@ from okrplatform.admin import StyledAdmin, VersionedAdmin
 from .display import key_result_values, percent, progress_bar, status_badge
 from .models import (
     CheckIn,
-    CheckInReminder,
     Cycle,
     Initiative,
     InitiativeContribution,
@@ -361,19 +360,3 @@ class InitiativeContributionAdmin(StyledAdmin):
     list_select_related = ["initiative", "key_result"]
     search_fields = ["initiative__title", "key_result__title"]
     autocomplete_fields = ["initiative", "key_result"]
-
-
-@admin.register(CheckInReminder)
-class CheckInReminderAdmin(StyledAdmin):
-    """A log of the weekly digests sent, so that none is sent twice."""
-
-    list_display = ["user", "week", "key_result_count", "sent_at"]
-    list_filter = ["week"]
-    list_select_related = ["user"]
-    search_fields = ["user__username", "user__last_name"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

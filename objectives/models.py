@@ -465,6 +465,15 @@ class CheckIn(models.Model):
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.MANUAL
     )
+    from_measurement = models.ForeignKey(
+        "kpis.Measurement",
+        verbose_name=_("from measurement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="check_ins",
+        help_text=_("The KPI measurement this check-in took its value from."),
+    )
     created_at = models.DateTimeField(_("checked in"), default=timezone.now, db_index=False)
 
     class Meta:
@@ -586,27 +595,3 @@ class InitiativeContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative} → {self.key_result}"
-
-
-class CheckInReminder(models.Model):
-    """That a person got this week's check-in digest, so a retried task never sends it twice."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        on_delete=models.CASCADE,
-        related_name="check_in_reminders",
-    )
-    week = models.DateField(_("week of"), help_text=_("The Monday of the week of the digest."))
-    key_result_count = models.PositiveIntegerField(_("key results listed"))
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("check-in reminder")
-        verbose_name_plural = _("check-in reminders")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "week"], name="check_in_reminder_once_a_week"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.week}"

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alignment.access import access_for
-from alignment.models import OrgUnit, Tension, User
-from kpis.models import KPILink
+from alignment.models import Notification, OrgUnit, Tension, User
+from kpis.models import Intervention, KPILink
 
 from .models import CheckIn, Cycle, Initiative, KeyResult, Objective
 from .progress import LOW_CONFIDENCE, Status, weighted_progress
@@ -90,7 +90,25 @@ def objective_for_page() -> QuerySet[Objective]:
         Prefetch("supported_by", Objective.objects.select_related("unit")),
         Prefetch("tensions", queryset=Tension.objects.select_related("kpi", "key_result")),
         Prefetch("kpi_links", queryset=KPILink.objects.select_related("kpi")),
+        Prefetch(
+            "interventions",
+            Intervention.objects.exclude(state=Intervention.State.RESOLVED).select_related("kpi"),
+            to_attr="open_interventions",
+        ),
     )
+
+
+def my_open_interventions(user: User) -> QuerySet[Intervention]:
+    return (
+        Intervention.objects.filter(assignees=user)
+        .exclude(state=Intervention.State.RESOLVED)
+        .select_related("kpi", "objective")
+        .order_by("-opened_at")
+    )
+
+
+def my_unread_notifications(user: User) -> list[Notification]:
+    return list(user.notifications.filter(read_at__isnull=True)[:10])
 
 
 def initiatives_of(objective: Objective) -> QuerySet[Initiative]:

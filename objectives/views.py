@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from alignment.access import access_for
 from alignment.models import OrgUnit
 from alignment.selectors import default_cycle
+from kpis.conflicts import possible_conflicts
 
 from . import quality
 from .forms import CheckInForm, KeyResultFormSet, ObjectiveForm
@@ -24,6 +25,8 @@ from .progress import progress_status, weighted_progress
 from .selectors import (
     initiatives_of,
     my_objectives,
+    my_open_interventions,
+    my_unread_notifications,
     needing_attention,
     objective_for_page,
     parent_candidates,
@@ -70,6 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "objectives": objectives,
             "attention": needing_attention(objectives, request.user, timezone.now()),
+            "interventions": my_open_interventions(request.user),
+            "notifications": my_unread_notifications(request.user),
         },
     )
 
@@ -85,6 +90,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         OBJECTIVE_PAGE,
         {
             "objective": objective,
+            "conflicts": possible_conflicts(objective.kpi_links.all()),
             "chart": chart,
             "chart_data": chart.as_json_data(),
             "initiatives": initiatives_of(objective),

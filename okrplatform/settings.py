@@ -246,7 +246,7 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -276,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "objectives.tasks.send_check_in_reminders",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
     },
+    "weekly-stale-kpi-digest": {
+        "task": "kpis.tasks.send_stale_kpi_reminders",
+        "schedule": crontab(minute=15, hour=7, day_of_week="mon"),
+    },
 }
 
 LOGGING = {
@@ -283,5 +287,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Run in-process (the embedded default), every task would log twice per request.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+    },
 }

@@ -18,4 +18,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("objectives.urls")),
     path("", include("alignment.urls")),
+    path("", include("kpis.urls")),
 ]

@@ -182,8 +182,9 @@ def a_bit_of_everything(*, unit: OrgUnit, cycle: Cycle, owner: User) -> Objectiv
     """One connected slice of the domain: an objective with KRs, check-ins, a KPI with
     measurements and links, an intervention with a note, a tension, an initiative, a review with
     a decision and grades. Calling it n times grows every table n-fold."""
+    from alignment.models import Notification, Reminder
     from kpis.models import InterventionNote
-    from objectives.models import CheckInReminder, InitiativeContribution
+    from objectives.models import InitiativeContribution
     from reviews.models import KeyResultGrade, ObjectiveGrade
 
     team = OrgUnitFactory(parent=unit)
@@ -210,7 +211,11 @@ def a_bit_of_everything(*, unit: OrgUnit, cycle: Cycle, owner: User) -> Objectiv
     decision.objectives.add(objective)
     ObjectiveGrade.objects.create(objective=objective, review=review, score=Decimal("0.5"))
     KeyResultGrade.objects.create(key_result=key_results[0], score=Decimal("0.4"))
-    CheckInReminder.objects.create(
-        user=MembershipFactory(unit=team).user, week=date(2026, 11, 16), key_result_count=2
+    Reminder.objects.create(
+        user=MembershipFactory(unit=team).user,
+        kind=Reminder.Kind.CHECK_INS,
+        week=date(2026, 11, 16),
+        item_count=2,
     )
+    Notification.objects.create(recipient=owner, message="A KPI breached.", url="/")
     return objective

@@ -8,8 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from alignment.models import UnitRollup
-from objectives.models import CheckInReminder
+from alignment.models import Reminder, UnitRollup
 from objectives.rollups import recompute_all
 
 from .factories import a_bit_of_everything
@@ -19,7 +18,7 @@ REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in OUR_APPS),
     key=lambda model: model._meta.label,
 )
-COMPUTED = {UnitRollup, CheckInReminder}  # written by the system: listed, never added by hand
+COMPUTED = {UnitRollup, Reminder}  # written by the system: listed, never added by hand
 
 
 def admin_url(model, view: str, *args) -> str:

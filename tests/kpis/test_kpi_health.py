@@ -10,7 +10,6 @@ from typing import NamedTuple
 import pytest
 
 from kpis.health import Frequency, Health, KPIDirection, kpi_health, period_start, stale_before
-from kpis.models import KPI
 from kpis.rollups import refresh_kpis
 from tests.factories import KPIFactory, MeasurementFactory
 
@@ -201,7 +200,7 @@ def test_stored_evaluation(db, case: Case):
         MeasurementFactory(kpi=kpi, period=date(2025, 1, 1), value=D(0))  # an older one
         MeasurementFactory(kpi=kpi, period=case.period, value=case.value)
 
-    refresh_kpis(KPI.objects.filter(pk=kpi.pk), today=TODAY)
+    refresh_kpis([kpi.pk], today=TODAY)
 
     kpi.refresh_from_db()
     assert kpi.latest_value == case.value

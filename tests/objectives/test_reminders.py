@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from objectives.models import CheckInReminder, Cycle
+from alignment.models import Reminder
+from objectives.models import Cycle
 from objectives.reminders import remind_owners_of_stale_key_results
 from objectives.rollups import recompute_all
 from tests.factories import CheckInFactory, CycleFactory, KeyResultFactory, ObjectiveFactory
@@ -60,7 +61,7 @@ def test_the_digest_goes_out_once_a_week_however_often_the_task_runs(bob, this_q
     assert remind_owners_of_stale_key_results(now) == 1
     assert remind_owners_of_stale_key_results(now + timedelta(hours=2)) == 0
     assert len(mail.outbox) == 1
-    assert CheckInReminder.objects.get().key_result_count == 1
+    assert Reminder.objects.get().item_count == 1
 
     assert remind_owners_of_stale_key_results(now + timedelta(days=7)) == 1
     assert len(mail.outbox) == 2

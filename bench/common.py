@@ -1,0 +1,117 @@
+"""Shared plumbing of the benchmarks: their own database, medians, and raw SQL replays."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/okrplatform_bench"
+# Transaction control is the replay's own business.
+SKIPPED = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
+
+
+def configure(database: str) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if database == "sqlite":
+        os.environ["DATABASE_URL"] = f"sqlite:///{RESULTS / 'bench.sqlite3'}"
+    else:
+        os.environ["DATABASE_URL"] = POSTGRES_URL
+        import psycopg2
+
+        admin = psycopg2.connect("dbname=postgres user=postgres host=127.0.0.1")
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'okrplatform_bench'")
+            if cursor.fetchone() is None:
+                cursor.execute("CREATE DATABASE okrplatform_bench")
+        admin.close()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrplatform.settings")
+    os.environ["DEBUG"] = "true"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def median_seconds(work: Callable[[], object], runs: int, before: Callable | None = None) -> float:
+    timings = []
+    for _ in range(runs):
+        if before:
+            before()
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def captured_sql(work: Callable[[], object]) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        work()
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(SKIPPED)]
+
+
+# A server-side cursor (Django's .iterator() on PostgreSQL) replays as its plain SELECT.
+DECLARE_CURSOR = re.compile(r"^DECLARE \S+ .*?CURSOR (?:WITH(?:OUT)? HOLD )?FOR ", re.DOTALL)
+
+
+def replay(statements: list[str]) -> None:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(DECLARE_CURSOR.sub("", sql))
+            if cursor.description is not None:
+                cursor.fetchall()
+
+
+def measure(
+    name: str, task: Callable[[], object], runs: int, results: dict, before: Callable | None = None
+) -> None:
+    """Time ``task`` (median of ``runs``) beside the same SQL replayed raw, and print a row."""
+    task()  # warm caches, sessions and the first render
+    if before:
+        before()
+    statements = captured_sql(task)
+    django_time = median_seconds(task, runs, before)
+    raw_time = median_seconds(lambda: replay(statements), runs)
+    results[name] = {
+        "django_ms": round(django_time * 1000, 1),
+        "raw_sql_ms": round(raw_time * 1000, 1),
+        "ratio": round(django_time / raw_time, 2) if raw_time else None,
+        "queries": len(statements),
+    }
+    print(
+        f"{name:<40} {django_time * 1000:>8.1f}ms {raw_time * 1000:>8.1f}ms "
+        f"{django_time / raw_time if raw_time else 0:>6.2f}x {len(statements):>8}"
+    )
+
+
+def print_header() -> None:
+    print(f"\n{'work':<40} {'django':>10} {'raw SQL':>10} {'ratio':>7} {'queries':>8}")
+
+
+def vacuum_if_postgres() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # What autovacuum does in production after a bulk load: fresh statistics, no bloat.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def write_results(kind: str, database: str, payload: dict) -> None:
+    output = RESULTS / f"{kind}-{database}-{date.today():%Y-%m-%d}.json"
+    output.write_text(json.dumps(payload, indent=2))
+    print(f"\nWritten to {output.relative_to(ROOT)}")

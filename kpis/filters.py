@@ -1,0 +1,55 @@
+"""The KPI filters, shared by the board and (later) the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from alignment.access import access_for
+from alignment.models import OrgUnit, Perspective, User
+from alignment.selectors import in_subtree_of
+from okrplatform.forms import BootstrapFormMixin
+
+from .health import Health
+from .models import KPI
+
+
+def units_seen(request) -> QuerySet[OrgUnit]:
+    """The units a person may choose: those they see."""
+    access = access_for(request.user)
+    units = OrgUnit.objects.order_by("name")
+    return units if access.sees_everything else units.filter(pk__in=access.visible_unit_ids)
+
+
+class BoardForm(BootstrapFormMixin, forms.Form):
+    pass
+
+
+class KPIFilter(django_filters.FilterSet):
+    unit = django_filters.ModelChoiceFilter(
+        queryset=units_seen, label=_("Unit"), method="filter_unit"
+    )
+    below = django_filters.BooleanFilter(
+        label=_("Include the units below"), method="filter_below", widget=forms.CheckboxInput
+    )
+    perspective = django_filters.ChoiceFilter(choices=Perspective.choices, label=_("Perspective"))
+    indicator = django_filters.ChoiceFilter(choices=KPI.Indicator.choices, label=_("Lead or lag"))
+    health = django_filters.ChoiceFilter(choices=Health.choices, label=_("Health"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(owned_kpis__isnull=False).distinct(), label=_("Owner")
+    )
+
+    class Meta:
+        model = KPI
+        fields = ["unit", "below", "perspective", "indicator", "health", "owner"]
+        form = BoardForm
+
+    def filter_unit(self, queryset: QuerySet[KPI], name: str, unit: OrgUnit) -> QuerySet[KPI]:
+        if self.form.cleaned_data.get("below"):
+            return queryset.filter(unit_id__in=in_subtree_of(unit))
+        return queryset.filter(unit=unit)
+
+    def filter_below(self, queryset: QuerySet[KPI], name: str, value: bool) -> QuerySet[KPI]:
+        return queryset  # read by filter_unit

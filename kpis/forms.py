@@ -1,0 +1,65 @@
+"""Forms for recording measurements, uploading many, and working on interventions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from okrplatform.forms import BootstrapFormMixin
+
+from .health import period_start
+from .models import KPI
+
+
+class MeasurementForm(BootstrapFormMixin, forms.Form):
+    period = forms.DateField(
+        label=_("Period"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Any day of the period; it is stored as the period's first day."),
+    )
+    value = forms.DecimalField(
+        label=_("Value"),
+        max_digits=20,
+        decimal_places=4,
+        localize=True,
+        error_messages={"invalid": _("Enter a number, such as 42 or 7.5.")},
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, kpi: KPI, **kwargs) -> None:
+        self.kpi = kpi
+        kwargs.setdefault("initial", {"period": period_start(timezone.localdate(), kpi.frequency)})
+        super().__init__(*args, **kwargs)
+        if kpi.unit_label:
+            self.fields["value"].label = _("Value in %(unit)s") % {"unit": kpi.unit_label}
+
+    def clean_period(self):
+        period = self.cleaned_data["period"]
+        if period_start(period, self.kpi.frequency) > timezone.localdate():
+            raise forms.ValidationError(_("That period has not started yet."))
+        return period
+
+
+class UploadForm(BootstrapFormMixin, forms.Form):
+    DECIMAL_CHOICES = [
+        ("auto", _("Work it out from each number")),
+        (".", _("Point: 1,234.5")),
+        (",", _("Comma: 1.234,5")),
+    ]
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(
+            "CSV or XLSX with the columns kpi (its code), period, value and, if you like, note. "
+            "The first row holds the column names."
+        ),
+    )
+    decimal_separator = forms.ChoiceField(
+        label=_("Decimal separator"), choices=DECIMAL_CHOICES, initial="auto"
+    )
+
+
+class InterventionNoteForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

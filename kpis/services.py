@@ -1,0 +1,181 @@
+"""Writes to KPIs. Every entry point (the KPI page, the upload, admin, the API) records
+measurements through ``measurements_save``, so health, the key results a KPI drives and its
+interventions follow the same way whichever way the numbers came in."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from alignment.models import User
+from objectives.models import CheckIn, KeyResult
+from objectives.rollups import refresh_key_results, refresh_statuses
+from objectives.tasks import rollup_key_results
+
+from .health import period_start
+from .models import KPI, Measurement
+from .rollups import refresh_kpis
+from .tasks import kpis_changed
+
+
+@dataclass(frozen=True)
+class MeasurementInput:
+    """One value for one KPI and the period it belongs to (any day of that period)."""
+
+    kpi: KPI
+    period: date
+    value: Decimal
+    note: str = ""
+
+
+@dataclass
+class SaveReport:
+    created: list[Measurement] = field(default_factory=list)
+    updated: list[Measurement] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def kpi_ids(self) -> set[int]:
+        return {measurement.kpi_id for measurement in [*self.created, *self.updated]}
+
+
+@transaction.atomic
+def measurements_save(
+    *, items: Sequence[MeasurementInput], source: str, recorded_by: User | None
+) -> SaveReport:
+    """Create or update measurements, one per KPI and period: a period sent again takes the new
+    value and keeps the earlier one in history; sending the same value again changes nothing.
+    Then each changed KPI's health moves now, the key results it drives check in its latest
+    value, and its interventions are opened or marked recovered after commit."""
+    latest_by_key: dict[tuple[int, date], MeasurementInput] = {}
+    for item in items:  # a period sent twice in one batch: the last one counts
+        latest_by_key[(item.kpi.pk, period_start(item.period, item.kpi.frequency))] = item
+    existing = {
+        (measurement.kpi_id, measurement.period): measurement
+        for measurement in Measurement.objects.filter(
+            kpi_id__in={kpi_id for kpi_id, _period in latest_by_key},
+            period__in={period for _kpi, period in latest_by_key},
+        )
+    }
+    now = timezone.now()
+    report = SaveReport()
+    for (kpi_id, period), item in latest_by_key.items():
+        measurement = existing.get((kpi_id, period))
+        if measurement is None:
+            report.created.append(
+                Measurement(
+                    kpi=item.kpi,
+                    period=period,
+                    value=item.value,
+                    note=item.note,
+                    source=source,
+                    recorded_by=recorded_by,
+                    recorded_at=now,
+                )
+            )
+        elif measurement.value != item.value or (item.note and item.note != measurement.note):
+            measurement.value, measurement.note = item.value, item.note or measurement.note
+            measurement.source, measurement.recorded_by = source, recorded_by
+            measurement.recorded_at = now
+            report.updated.append(measurement)
+        else:
+            report.unchanged += 1
+    _upsert_with_history(report, recorded_by)
+    if report.kpi_ids:
+        refresh_kpis(report.kpi_ids)
+        follow_kpis_into_key_results(report.kpi_ids)
+        kpis_changed.delay_on_commit(sorted(report.kpi_ids))
+    return report
+
+
+UPSERTED_FIELDS = ["value", "note", "source", "recorded_by", "recorded_at"]
+
+
+def _upsert_with_history(report: SaveReport, recorded_by: User | None) -> None:
+    """One INSERT ... ON CONFLICT DO UPDATE for new and changed values together, then their
+    history rows: the earlier value of a changed period stays in the history table."""
+    upserted = Measurement.objects.bulk_create(
+        [*report.created, *report.updated],
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["kpi", "period"],
+        update_fields=UPSERTED_FIELDS,
+    )
+    report.created = upserted[: len(report.created)]
+    history = Measurement.history
+    history.bulk_history_create(report.created, batch_size=1000, default_user=recorded_by)
+    history.bulk_history_create(
+        report.updated, batch_size=1000, update=True, default_user=recorded_by
+    )
+
+
+def follow_kpis_into_key_results(kpi_ids: Collection[int] | None = None) -> int:
+    """Each key result driven by these KPIs checks in its KPI's latest measurement, once.
+
+    The check-in is the system's (no author), names the KPI, and keeps the KR's confidence.
+    Returns how many check-ins were made.
+    """
+    driven = KeyResult.objects.filter(driving_kpi__isnull=False).select_related("driving_kpi")
+    latest = Measurement.objects.filter(period=F("kpi__latest_period"))
+    if kpi_ids is not None:
+        driven = driven.filter(driving_kpi_id__in=kpi_ids)
+        latest = latest.filter(kpi_id__in=kpi_ids)
+    latest_by_kpi = {measurement.kpi_id: measurement for measurement in latest}
+    already = set(
+        CheckIn.objects.filter(
+            from_measurement__in=list(latest_by_kpi.values()), key_result__in=driven
+        ).values_list("key_result_id", "from_measurement_id", "value")
+    )
+    check_ins = []
+    for key_result in driven:
+        measurement = latest_by_kpi.get(key_result.driving_kpi_id)
+        if measurement is None or (key_result.pk, measurement.pk, measurement.value) in already:
+            continue
+        check_ins.append(
+            CheckIn(
+                key_result=key_result,
+                value=measurement.value,
+                confidence=key_result.confidence,
+                note=_("Value of the KPI “%(kpi)s” for the period starting %(period)s.")
+                % {
+                    "kpi": key_result.driving_kpi.name,
+                    "period": formats.date_format(measurement.period, "SHORT_DATE_FORMAT"),
+                },
+                author=None,
+                source=CheckIn.Source.KPI,
+                from_measurement=measurement,
+                created_at=timezone.now(),
+            )
+        )
+    if check_ins:
+        CheckIn.objects.bulk_create(check_ins)
+        ids = [check_in.key_result_id for check_in in check_ins]
+        refresh_key_results(ids)
+        refresh_statuses(timezone.localdate(), key_results=ids)
+        rollup_key_results.delay_on_commit(ids)
+    return len(check_ins)
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    kpi: KPI,
+    period: date,
+    value: Decimal,
+    note: str = "",
+    source: str,
+    recorded_by: User | None,
+) -> SaveReport:
+    """Record one measurement (the KPI page's form)."""
+    return measurements_save(
+        items=[MeasurementInput(kpi=kpi, period=period, value=value, note=note)],
+        source=source,
+        recorded_by=recorded_by,
+    )
