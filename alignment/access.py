@@ -89,6 +89,10 @@ class Access:
     def sees_everything(self) -> bool:
         return self.is_staff
 
+    def sees_all_below(self, unit_id: int) -> bool:
+        """A role in a unit holds for every unit below it: then nothing below needs filtering."""
+        return self.rank_at(unit_id) >= VIEWER
+
     @cached_property
     def visible_unit_ids(self) -> frozenset[int]:
         """Every unit seen; meaningless for staff, who see all (check ``sees_everything``)."""

@@ -22,6 +22,7 @@ from kpis.interventions import intervention_acknowledge, interventions_update
 from kpis.models import KPI, Intervention, InterventionNote, KPILink, Measurement
 from kpis.rollups import refresh_kpis
 from objectives.models import (
+    CatchballMessage,
     CheckIn,
     Cycle,
     Initiative,
@@ -93,6 +94,7 @@ class DemoBuilder:
         self._cycles()
         self._kpis()
         self._strategy()
+        self._supports_and_catchball()
         self._links_and_tensions()
         self._initiatives()
         self._interventions()
@@ -414,6 +416,31 @@ class DemoBuilder:
         ]
 
     # --- links, tensions, initiatives, interventions ------------------------------------------
+    def _supports_and_catchball(self) -> None:
+        for source, target in data.SUPPORTS:
+            self.objectives[source].supports.add(self.objectives[target])
+        quarter_start = self.cycles["current"].start_date
+        messages = []
+        for key, turns in data.CATCHBALL:
+            objective = self.objectives[key]
+            for username, action, days_before, text in turns:
+                messages.append(
+                    CatchballMessage(
+                        objective=objective,
+                        author=self.users[username],
+                        action=action,
+                        text=text,
+                        created_at=self._moment(
+                            quarter_start - timedelta(days=days_before), objective.unit.code
+                        ),
+                    )
+                )
+            Objective.objects.filter(pk=objective.pk).update(catchball=turns[-1][1])
+        CatchballMessage.objects.bulk_create(messages)
+        self.out(
+            f"  {len(data.SUPPORTS)} “also supports” links, {len(data.CATCHBALL)} catchball threads"
+        )
+
     def _links_and_tensions(self) -> None:
         for kpi_code, objective_key, kind, note in data.KPI_LINKS:
             KPILink.objects.create(

@@ -612,6 +612,42 @@ INITIATIVES = [
      ["Q-AP-YIELD"]),
 ]
 
+# "Also supports" links, the cause and effect across perspectives that the cascade leaves out:
+# (objective key, objective key it also supports)
+SUPPORTS = [
+    ("B4", "B1"),  # talent makes us reliable (learning & growth → customer)
+    ("B1", "B2"),  # reliability sells service contracts (customer → financial)
+    ("A5", "A6"),  # the skills launch the X7 (learning & growth → customer)
+    ("A6", "A2"),  # the X7 launch grows service revenue (customer → financial)
+    ("A1", "A7"),  # on-time delivery gets invoices paid sooner (customer → financial)
+    ("A4", "A7"),  # energy saved is cash kept (internal process → financial)
+    ("Q-EM-ROTTERDAM", "Q-LASTMILE@emea-logistics"),  # faster put-away, fewer expedites
+]
+
+# Catchball: (objective key, [(who, action, days before the quarter started, comment)]);
+# the last turn sets where the negotiation stands.
+CATCHBALL = [
+    ("Q-EM-PROMISE", [
+        ("claire", "proposed", 12, "Most late orders were promised late, not shipped late."),
+        ("jonas", "agreed", 9, "Agreed. Align the dates with Rotterdam's dock-to-stock plan."),
+    ]),
+    ("Q-EM-ROTTERDAM", [
+        ("tom", "proposed", 14, "Dock-to-stock is the one lever we own for on-time delivery."),
+        ("lukas", "returned", 12, "Add a guard on pick accuracy: speed must not cost errors."),
+        ("tom", "proposed", 10, "Added: pick accuracy stays above 99.5%."),
+        ("lukas", "agreed", 9, ""),
+    ]),
+    ("Q-AP-APPS", [
+        ("ravi", "proposed", 11, "Customers in Japan and Korea wait weeks for application help."),
+        ("mei", "returned", 4, "Four hires in one quarter are not funded. Propose two, plus "
+         "training for our distributors' engineers."),
+    ]),
+    ("Q-AP-HUB", [
+        ("hana", "proposed", 6, "Hand sorting caps us at 14,000 parcels a day; peak season "
+         "needs 20,000."),
+    ]),
+]
+
 # Decisions in last quarter's EMEA review:
 # (title, details, by, weeks before the quarter's end, KPI codes, objective keys)
 PREVIOUS_REVIEW_DECISIONS = [

@@ -19,3 +19,23 @@ def manages_unit(user, unit) -> bool:
 
 rules.add_perm("alignment.see_unit", rules.is_staff | sees_unit)
 rules.add_perm("alignment.manage_unit", rules.is_staff | manages_unit)
+
+
+@rules.predicate
+def manages_either_side_of_tension(user, tension) -> bool:
+    access = access_for(user)
+    return tension is not None and (
+        access.is_manager_at(tension.objective.unit_id) or access.is_manager_at(tension.kpi.unit_id)
+    )
+
+
+@rules.predicate
+def sees_tension(user, tension) -> bool:
+    access = access_for(user)
+    return tension is not None and (
+        access.sees(tension.objective.unit_id) or access.sees(tension.kpi.unit_id)
+    )
+
+
+rules.add_perm("alignment.see_tension", rules.is_staff | sees_tension)
+rules.add_perm("alignment.decide_tension", rules.is_staff | manages_either_side_of_tension)

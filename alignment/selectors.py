@@ -121,3 +121,11 @@ SELECT id FROM subtree
 def in_subtree_of(unit: OrgUnit) -> RawSQL:
     """For ``filter(unit_id__in=in_subtree_of(unit))``."""
     return RawSQL(SUBTREE_SQL.format(unit=OrgUnit._meta.db_table), [unit.pk])  # noqa: S611
+
+
+def visible_children(unit: OrgUnit, access: Access) -> list[OrgUnit]:
+    """The units right below, to move down to from a framework page."""
+    children = OrgUnit.objects.filter(parent=unit).order_by("name")
+    if not access.sees_everything:
+        children = children.filter(pk__in=access.visible_unit_ids)
+    return list(children)

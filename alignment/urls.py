@@ -7,4 +7,10 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("units/<int:pk>/", views.unit_dashboard, name="unit_dashboard"),
     path("units/<int:pk>/children/", views.unit_children, name="unit_children"),
+    path("alignment/map/", views.alignment_map_view, name="alignment_map"),
+    path("alignment/map/branch/<int:pk>/", views.alignment_map_branch, name="alignment_map_branch"),
+    path("alignment/x-matrix/", views.x_matrix_view, name="x_matrix"),
+    path("alignment/strategy-map/", views.strategy_map_view, name="strategy_map"),
+    path("alignment/quality/", views.quality_view, name="quality"),
+    path("tensions/<int:pk>/", views.tension_detail, name="tension_detail"),
 ]

@@ -1,20 +1,27 @@
-"""Pages of the alignment app: the org dashboard and its drill-down."""
+"""Pages of the alignment app: the org dashboard, the alignment map, the X-matrix, the strategy
+map, the quality list and tensions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from objectives.models import Cycle
 
-from .access import access_for
-from .models import OrgUnit, UnitRollup
+from .access import Access, access_for
+from .cascade import alignment_map
+from .forms import TradeOffForm
+from .models import OrgUnit, Tension, UnitRollup
+from .quality import quality_warnings
 from .selectors import (
     child_unit_rows,
     cycles_for_switcher,
@@ -22,7 +29,11 @@ from .selectors import (
     subtree_attention,
     top_unit_for,
     unit_objectives,
+    visible_children,
 )
+from .strategy_map import strategy_map
+from .tensions import tension_decide
+from .xmatrix import x_matrix
 
 DASHBOARD = "alignment/unit_dashboard.html"
 
@@ -34,12 +45,60 @@ def _get_unit_for_viewer(request: HttpRequest, pk: int) -> OrgUnit:
     return unit
 
 
+def _id_from(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
 def _cycle_from(request: HttpRequest) -> Cycle:
-    cycle_id = request.GET.get("cycle")
+    cycle_id = _id_from(request, "cycle")
     cycle = Cycle.objects.filter(pk=cycle_id).first() if cycle_id else default_cycle()
     if cycle is None:
         raise Http404("There is no cycle yet.")
     return cycle
+
+
+def _unit_from(request: HttpRequest) -> OrgUnit:
+    """The unit asked for, or the top of what the person sees."""
+    unit_id = _id_from(request, "unit")
+    if unit_id is None:
+        unit = top_unit_for(access_for(request.user))
+        if unit is None:
+            raise PermissionDenied
+        return unit
+    return _get_unit_for_viewer(request, unit_id)
+
+
+def framework_page(template: str):
+    """The alignment map, X-matrix, strategy map and quality list: each is a function of the
+    unit, the cycle and the person's access that returns what its template shows; they share
+    the header with the unit's ancestors and children to move to, and the cycle."""
+
+    def decorate(build: Callable[[OrgUnit, Cycle, Access], dict]):
+        @login_required
+        @require_GET
+        @wraps(build)
+        def view(request: HttpRequest) -> HttpResponse:
+            unit, cycle = _unit_from(request), _cycle_from(request)
+            access = access_for(request.user)
+            return render(
+                request,
+                template,
+                {
+                    "unit": unit,
+                    "cycle": cycle,
+                    "ancestors": list(unit.ancestors()),
+                    "children": visible_children(unit, access),
+                    "cycles": cycles_for_switcher(),
+                    "rollup": UnitRollup.objects.filter(unit=unit, cycle=cycle).first(),
+                    "view_name": request.resolver_match.url_name,
+                    **build(unit, cycle, access),
+                },
+            )
+
+        return view
+
+    return decorate
 
 
 @login_required
@@ -101,4 +160,77 @@ def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": cycle,
             "depth": depth,
         },
+    )
+
+
+@framework_page("alignment/alignment_map.html")
+def alignment_map_view(unit: OrgUnit, cycle: Cycle, access: Access) -> dict:
+    return {"map": alignment_map(unit, cycle, access)}
+
+
+@login_required
+@require_GET
+def alignment_map_branch(request: HttpRequest, pk: int) -> HttpResponse:
+    """What lies below one objective of the map, loaded when someone opens it."""
+    unit, cycle = _unit_from(request), _cycle_from(request)
+    branch = alignment_map(unit, cycle, access_for(request.user), branch=pk)
+    return render(
+        request,
+        "alignment/alignment_map.html#map-tree",
+        {"nodes": branch.aligned, "unit": unit, "cycle": cycle},
+    )
+
+
+@framework_page("alignment/x_matrix.html")
+def x_matrix_view(unit: OrgUnit, cycle: Cycle, access: Access) -> dict:
+    return {"matrix": x_matrix(unit, cycle, access)}
+
+
+@framework_page("alignment/strategy_map.html")
+def strategy_map_view(unit: OrgUnit, cycle: Cycle, access: Access) -> dict:
+    return {"map": strategy_map(unit, cycle, access)}
+
+
+@framework_page("alignment/quality.html")
+def quality_view(unit: OrgUnit, cycle: Cycle, access: Access) -> dict:
+    groups = quality_warnings(unit, cycle, access)
+    return {"groups": groups, "warning_count": sum(group.count for group in groups)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tension_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A known conflict between an objective and a KPI; managers on either side decide it."""
+    tension = get_object_or_404(
+        Tension.objects.select_related(
+            "objective__unit", "objective__owner", "kpi__unit", "kpi__owner", "decision"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("alignment.see_tension", tension):
+        raise PermissionDenied
+    can_decide = tension.state == Tension.State.OPEN and request.user.has_perm(
+        "alignment.decide_tension", tension
+    )
+    form = TradeOffForm(request.POST if request.method == "POST" else None) if can_decide else None
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                tension_decide(
+                    tension=tension, by=request.user, trade_off=form.cleaned_data["trade_off"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Trade-off recorded; it shows as a decision on the KPI's chart.")
+                )
+                return redirect("tension_detail", pk=pk)
+    return render(
+        request,
+        "alignment/tension_detail.html",
+        {"tension": tension, "form": form},
+        status=400 if form is not None and form.errors else 200,
     )

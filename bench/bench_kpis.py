@@ -14,7 +14,14 @@ from __future__ import annotations
 
 import argparse
 
-from common import configure, measure, print_header, vacuum_if_postgres, write_results
+from common import (
+    configure,
+    ensure_organisation,
+    measure,
+    print_header,
+    vacuum_if_postgres,
+    write_results,
+)
 
 
 def main() -> None:
@@ -41,11 +48,7 @@ def main() -> None:
     from kpis.rollups import refresh_kpis
     from kpis.services import MeasurementInput, measurements_save
 
-    call_command("migrate", verbosity=0)
-    if not OrgUnit.objects.filter(code="gen-0").exists():
-        call_command(
-            "generate_org", units=1000, objectives=10_000, key_results=40_000, check_ins=1_000_000
-        )
+    ensure_organisation()
     if not KPI.objects.filter(code="gen-kpi-0").exists():
         print(f"Generating {args.kpis:,} KPIs with {args.weeks} weeks of measurements…")
         call_command("generate_kpis", kpis=args.kpis, weeks=args.weeks)

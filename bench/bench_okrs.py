@@ -16,7 +16,14 @@ from __future__ import annotations
 
 import argparse
 
-from common import configure, measure, print_header, vacuum_if_postgres, write_results
+from common import (
+    configure,
+    ensure_organisation,
+    measure,
+    print_header,
+    vacuum_if_postgres,
+    write_results,
+)
 
 
 def main() -> None:
@@ -30,7 +37,6 @@ def main() -> None:
     args = parser.parse_args()
     configure(args.database)
 
-    from django.core.management import call_command
     from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
@@ -39,16 +45,12 @@ def main() -> None:
     from objectives.models import CheckIn, Cycle, KeyResult, Objective
     from objectives.rollups import recompute_all, rollup_after_check_in
 
-    call_command("migrate", verbosity=0)
-    if not OrgUnit.objects.filter(code="gen-0").exists():
-        print(f"Generating the organisation into the {args.database} benchmark database…")
-        call_command(
-            "generate_org",
-            units=args.units,
-            objectives=args.objectives,
-            key_results=args.key_results,
-            check_ins=args.check_ins,
-        )
+    ensure_organisation(
+        units=args.units,
+        objectives=args.objectives,
+        key_results=args.key_results,
+        check_ins=args.check_ins,
+    )
     vacuum_if_postgres()
     sizes = {
         "units": OrgUnit.objects.count(),

@@ -42,6 +42,27 @@ def configure(database: str) -> None:
     django.setup()
 
 
+def ensure_organisation(**sizes: int) -> None:
+    """Generate the large organisation into the benchmark database unless it is there."""
+    from django.core.management import call_command
+
+    from alignment.models import OrgUnit
+
+    call_command("migrate", verbosity=0)
+    if not OrgUnit.objects.filter(code="gen-0").exists():
+        print("Generating the organisation into the benchmark database…")
+        call_command(
+            "generate_org",
+            **{
+                "units": 1_000,
+                "objectives": 10_000,
+                "key_results": 40_000,
+                "check_ins": 1_000_000,
+                **sizes,
+            },
+        )
+
+
 def median_seconds(work: Callable[[], object], runs: int, before: Callable | None = None) -> float:
     timings = []
     for _ in range(runs):

@@ -165,7 +165,7 @@ def measurement_upload(request: HttpRequest) -> HttpResponse:
     """Upload many measurements: a preview with every problem by row and column, then confirm."""
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm_upload(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]

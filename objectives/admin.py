@@ -14,6 +14,7 @@ from okrplatform.admin import StyledAdmin, VersionedAdmin
 
 from .display import key_result_values, percent, progress_bar, status_badge
 from .models import (
+    CatchballMessage,
     CheckIn,
     Cycle,
     Initiative,
@@ -109,6 +110,28 @@ class KPILinkInline(admin.TabularInline):
     fields = ["kpi", "kind", "note"]
 
 
+class CatchballThreadInline(admin.TabularInline):
+    """The negotiation is a record: read here, taken turn by turn on the objective's page."""
+
+    model = CatchballMessage
+    extra = 0
+    fields = ["created_at", "author", "action", "text"]
+    readonly_fields = fields
+    verbose_name_plural = _("catchball thread")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Objective)
 class ObjectiveAdmin(RecomputesRollups, VersionedAdmin):
     list_display = [
@@ -128,6 +151,7 @@ class ObjectiveAdmin(RecomputesRollups, VersionedAdmin):
         "status",
         "kind",
         "is_aligned",
+        "catchball",
         ArchivedFilter,
         ("unit", admin.RelatedOnlyFieldListFilter),
     ]
@@ -141,15 +165,30 @@ class ObjectiveAdmin(RecomputesRollups, VersionedAdmin):
         "owner__username",
     ]
     autocomplete_fields = ["parent", "unit", "owner", "cycle", "supports", "deployed_from"]
-    readonly_fields = ["progress_display", "status_display", "aligned_display", "archived_at"]
-    inlines = [KeyResultInline, KPILinkInline]
+    readonly_fields = [
+        "progress_display",
+        "status_display",
+        "aligned_display",
+        "archived_at",
+        "catchball",
+    ]
+    inlines = [KeyResultInline, KPILinkInline, CatchballThreadInline]
     actions = ["archive", "restore"]
     fieldsets = [
         (None, {"fields": ["title", "description", "unit", "owner", "cycle", "version"]}),
         (_("Kind"), {"fields": ["level", "kind", "perspective"]}),
         (
             _("Alignment"),
-            {"fields": ["parent", "supports", "deployed_from", "progress_source", "weight"]},
+            {
+                "fields": [
+                    "parent",
+                    "supports",
+                    "deployed_from",
+                    "progress_source",
+                    "weight",
+                    "catchball",
+                ]
+            },
         ),
         (
             _("Where it stands"),

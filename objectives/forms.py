@@ -14,7 +14,7 @@ from alignment.models import OrgUnit, User
 from okrplatform.concurrency import ConcurrentEditForm
 from okrplatform.forms import BootstrapFormMixin
 
-from .models import Cycle, KeyResult, Objective
+from .models import CatchballMessage, Cycle, KeyResult, Objective
 from .progress import MetricType
 from .selectors import visible_objectives
 from .services import check_in_validate
@@ -205,3 +205,36 @@ KeyResultFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class CatchballForm(BootstrapFormMixin, forms.Form):
+    action = forms.ChoiceField(choices=CatchballMessage.Action.choices, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to return an objective: say what would make it agreeable."),
+    )
+
+
+class DeployForm(BootstrapFormMixin, forms.Form):
+    units = forms.ModelMultipleChoiceField(
+        label=_("Deploy to"),
+        queryset=OrgUnit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one unit to deploy to.")},
+    )
+    copy_key_results = forms.BooleanField(
+        label=_("Start each copy with these key results"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Each unit then adapts the targets to its market; currency key results take the "
+            "unit's currency."
+        ),
+    )
+
+    def __init__(self, *args, units, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units

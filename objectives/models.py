@@ -154,6 +154,14 @@ class Objective(TreeNode):
         KEY_RESULTS = "key_results", _("Its key results")
         CHILDREN = "children", _("Its aligned child objectives")
 
+    class Catchball(models.TextChoices):
+        """Hoshin's negotiation of an objective between a unit and the unit above it."""
+
+        NONE = "none", _("Not negotiated")
+        PROPOSED = "proposed", _("Proposed, awaiting agreement")
+        RETURNED = "returned", _("Returned for rework")
+        AGREED = "agreed", _("Agreed")
+
     parent = TreeNodeForeignKey(
         "self",
         verbose_name=_("aligns to"),
@@ -214,6 +222,14 @@ class Objective(TreeNode):
         related_name="deployments",
     )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # Moved only by objectives.catchball, which keeps the thread of who said what.
+    catchball = models.CharField(
+        _("catchball"),
+        max_length=20,
+        choices=Catchball.choices,
+        default=Catchball.NONE,
+        editable=False,
+    )
 
     # Stored by the rollups (objectives.rollups, alignment.rollups); never edited by hand.
     progress = models.FloatField(_("progress"), null=True, blank=True, editable=False)
@@ -248,6 +264,12 @@ class Objective(TreeNode):
                 name="objective_not_aligned_to_itself",
                 violation_error_message=_("An objective cannot align to itself."),
             ),
+            models.UniqueConstraint(
+                fields=["deployed_from", "unit"],
+                condition=Q(deployed_from__isnull=False, archived_at__isnull=True),
+                name="objective_one_live_copy_per_unit",
+                violation_error_message=_("This unit already has a copy of that objective."),
+            ),
         ]
         indexes = [models.Index(fields=["cycle", "unit"], name="objective_cycle_unit")]
 
@@ -269,11 +291,56 @@ class Objective(TreeNode):
         return self.archived_at is not None
 
     @property
+    def in_negotiation(self) -> bool:
+        return self.catchball in {self.Catchball.PROPOSED, self.Catchball.RETURNED}
+
+    @property
     def success_mark(self) -> Decimal:
         """The grade that counts as success: 0.7 for aspirational, 1.0 for committed."""
         if self.kind == self.Kind.ASPIRATIONAL:
             return ASPIRATIONAL_SUCCESS_MARK
         return COMMITTED_SUCCESS_MARK
+
+
+class CatchballMessage(models.Model):
+    """One turn in the negotiation of an objective: proposed, agreed, returned or a comment."""
+
+    class Action(models.TextChoices):
+        PROPOSED = "proposed", _("proposed it")
+        AGREED = "agreed", _("agreed to it")
+        RETURNED = "returned", _("returned it")
+        COMMENTED = "commented", _("commented")
+
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.CASCADE,
+        related_name="catchball_messages",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="catchball_messages",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    text = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("catchball message")
+        verbose_name_plural = _("catchball messages")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action__in=["returned", "commented"]) | ~Q(text=""),
+                name="catchball_return_and_comment_have_text",
+                violation_error_message=_("Say why, so the other side can act on it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} {self.get_action_display()} · {self.objective}"
 
 
 class KeyResult(models.Model):

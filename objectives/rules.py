@@ -40,3 +40,20 @@ rules.add_perm("objectives.see_objective", rules.is_staff | sees_objective)
 rules.add_perm("objectives.check_in", rules.is_staff | owns_key_result | contributes_to_key_result)
 rules.add_perm("objectives.edit_objective", rules.is_staff | manages_objective)
 rules.add_perm("objectives.create_objective_in", rules.is_staff | manages_unit)
+
+
+@rules.predicate
+def owns_objective(user, objective) -> bool:
+    return objective is not None and objective.owner_id == user.pk
+
+
+@rules.predicate
+def manages_unit_above(user, objective) -> bool:
+    """Catchball's other side: a manager of the unit one level up (or higher)."""
+    parent_id = objective.unit.parent_id if objective is not None else None
+    return parent_id is not None and access_for(user).is_manager_at(parent_id)
+
+
+# Proposing is for the objective's own side; agreeing and returning for the side above it.
+rules.add_perm("objectives.propose_objective", rules.is_staff | owns_objective | manages_objective)
+rules.add_perm("objectives.agree_objective", rules.is_staff | manages_unit_above)

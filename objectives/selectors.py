@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alignment.access import access_for
-from alignment.models import Notification, OrgUnit, Tension, User
+from alignment.models import Membership, Notification, OrgUnit, Tension, User
 from kpis.models import Intervention, KPILink
 
-from .models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from .models import CatchballMessage, CheckIn, Cycle, Initiative, KeyResult, Objective
 from .progress import LOW_CONFIDENCE, Status, weighted_progress
 
 PARENT_CANDIDATES_SHOWN = 30
@@ -76,7 +76,7 @@ def needing_attention(objectives: list[Objective], user: User, now: datetime) ->
 def objective_for_page() -> QuerySet[Objective]:
     """Objectives with all that their page shows, in a fixed number of queries."""
     return Objective.objects.select_related(
-        "unit", "cycle", "owner", "parent__unit", "grade"
+        "unit__parent", "cycle", "owner", "parent__unit", "grade", "deployed_from__unit"
     ).prefetch_related(
         Prefetch(
             "key_results",
@@ -95,6 +95,31 @@ def objective_for_page() -> QuerySet[Objective]:
             Intervention.objects.exclude(state=Intervention.State.RESOLVED).select_related("kpi"),
             to_attr="open_interventions",
         ),
+        Prefetch("catchball_messages", CatchballMessage.objects.select_related("author")),
+        Prefetch(
+            "deployments",
+            Objective.objects.active().select_related("unit").order_by("unit__name"),
+            to_attr="live_copies",
+        ),
+    )
+
+
+def catchball_waiting_for(user: User) -> QuerySet[Objective]:
+    """Proposals from the units right below the ones I lead or manage, and my objectives
+    returned to me."""
+    decides = Q(unit__parent__lead=user) | Q(
+        unit__parent__memberships__user=user,
+        unit__parent__memberships__role=Membership.Role.MANAGER,
+    )
+    waiting = Q(decides, catchball=Objective.Catchball.PROPOSED) | Q(
+        catchball=Objective.Catchball.RETURNED, owner=user
+    )
+    return (
+        Objective.objects.active()
+        .filter(waiting)
+        .distinct()
+        .select_related("unit", "owner", "cycle")
+        .order_by("cycle__start_date", "unit__name", "title")
     )
 
 
@@ -160,9 +185,6 @@ def progress_chart(objective: Objective) -> ProgressChart:
         key_result_points[key_result_id].append({"x": moment, "y": round(progress * 100, 1)})
         mean = weighted_progress((by_id[pk].weight, p) for pk, p in progress_now.items())
         objective_points.append({"x": moment, "y": round((mean or 0) * 100, 1)})
-    cycle = objective.cycle
-    start = timezone.make_aware(datetime.combine(cycle.start_date, datetime.min.time()))
-    end = timezone.make_aware(datetime.combine(cycle.end_date, datetime.min.time()))
     return ProgressChart(
         objective=objective_points,
         key_results=[
@@ -170,11 +192,19 @@ def progress_chart(objective: Objective) -> ProgressChart:
             for pk, points in key_result_points.items()
             if points
         ],
-        expected=[
-            {"x": int(start.timestamp() * 1000), "y": 0},
-            {"x": int(end.timestamp() * 1000), "y": 100},
-        ],
+        expected=progress_chart_expected(objective),
     )
+
+
+def progress_chart_expected(objective: Objective) -> list[dict]:
+    """The expected-progress line: 0 % on the cycle's first day, 100 % on its last."""
+    cycle = objective.cycle
+    start = timezone.make_aware(datetime.combine(cycle.start_date, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(cycle.end_date, datetime.min.time()))
+    return [
+        {"x": int(start.timestamp() * 1000), "y": 0},
+        {"x": int(end.timestamp() * 1000), "y": 100},
+    ]
 
 
 def parent_candidates(

@@ -10,6 +10,13 @@ urlpatterns = [
     path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
     path("objectives/<int:pk>/archive/", views.objective_archive_view, name="objective_archive"),
     path("objectives/<int:pk>/restore/", views.objective_restore_view, name="objective_restore"),
+    path("objectives/<int:pk>/catchball/", views.objective_catchball, name="objective_catchball"),
+    path("objectives/<int:pk>/deploy/", views.objective_deploy_view, name="objective_deploy"),
+    path(
+        "objectives/<int:pk>/deployments/",
+        views.objective_deployments,
+        name="objective_deployments",
+    ),
     path(
         "key-results/<int:pk>/check-ins/", views.key_result_check_ins, name="key_result_check_ins"
     ),

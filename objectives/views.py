@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,10 +19,13 @@ from alignment.selectors import default_cycle
 from kpis.conflicts import possible_conflicts
 
 from . import quality
-from .forms import CheckInForm, KeyResultFormSet, ObjectiveForm
+from .catchball import actions_for, catchball_turn, is_party
+from .deployment import deployable_units, deployment_comparison, objective_deploy, units_with_copies
+from .forms import CatchballForm, CheckInForm, DeployForm, KeyResultFormSet, ObjectiveForm
 from .models import Cycle, KeyResult, Objective
 from .progress import progress_status, weighted_progress
 from .selectors import (
+    catchball_waiting_for,
     initiatives_of,
     my_objectives,
     my_open_interventions,
@@ -31,6 +34,7 @@ from .selectors import (
     objective_for_page,
     parent_candidates,
     progress_chart,
+    progress_chart_expected,
 )
 from .services import check_in_record, objective_archive, objective_restore, objective_save
 
@@ -75,6 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "attention": needing_attention(objectives, request.user, timezone.now()),
             "interventions": my_open_interventions(request.user),
             "notifications": my_unread_notifications(request.user),
+            "catchball": catchball_waiting_for(request.user),
         },
     )
 
@@ -84,7 +89,14 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     objective = get_object_or_404(objective_for_page(), pk=pk)
     if not request.user.has_perm("objectives.see_objective", objective):
         raise PermissionDenied
+    return _objective_page(request, objective)
+
+
+def _objective_page(
+    request: HttpRequest, objective: Objective, *, catchball_form: CatchballForm | None = None
+) -> HttpResponse:
     chart = progress_chart(objective)
+    can_edit = request.user.has_perm("objectives.edit_objective", objective)
     return render(
         request,
         OBJECTIVE_PAGE,
@@ -95,7 +107,123 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart_data": chart.as_json_data(),
             "initiatives": initiatives_of(objective),
             "warnings": quality.objective_warnings(objective),
-            "can_edit": request.user.has_perm("objectives.edit_objective", objective),
+            "can_edit": can_edit,
+            "catchball_actions": actions_for(request.user, objective),
+            "catchball_form": catchball_form or CatchballForm(),
+            "can_deploy": can_edit
+            and not objective.is_archived
+            and OrgUnit.objects.filter(parent=objective.unit_id).exists(),
+        },
+        status=400 if catchball_form is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def objective_catchball(request: HttpRequest, pk: int) -> HttpResponse:
+    """One turn of catchball: propose, agree, return or comment."""
+    objective = get_object_or_404(objective_for_page(), pk=pk)
+    if not is_party(request.user, objective):
+        raise PermissionDenied
+    form = CatchballForm(request.POST)
+    if form.is_valid():
+        try:
+            catchball_turn(
+                objective=objective,
+                by=request.user,
+                action=form.cleaned_data["action"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            form.add_error("text", error)
+        else:
+            messages.success(request, _("Done; the other side has been told."))
+            return redirect(reverse("objective_detail", args=[pk]) + "#catchball")
+    return _objective_page(request, objective, catchball_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_deploy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deploy an objective to units below its own as local copies."""
+    original = _get_objective_for_manager(request, pk)
+    candidates = deployable_units(original)
+    taken = units_with_copies(original)
+    form = DeployForm(
+        request.POST if request.method == "POST" else None,
+        units=candidates.exclude(pk__in=taken),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            copies = objective_deploy(
+                original=original,
+                units=list(form.cleaned_data["units"]),
+                by=request.user,
+                copy_key_results=form.cleaned_data["copy_key_results"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Deployed to %(units)s. Each owner has been asked to adapt the key results.")
+                % {"units": ", ".join(copy.unit.name for copy in copies)},
+            )
+            return redirect("objective_deployments", pk=original.pk)
+    chosen = {str(value) for value in form["units"].value() or []}
+    depth_of_own = min((unit.tree_depth for unit in candidates), default=1)
+    return render(
+        request,
+        "objectives/objective_deploy.html",
+        {
+            "objective": original,
+            "form": form,
+            "units": [
+                {
+                    "unit": unit,
+                    "indent": unit.tree_depth - depth_of_own,
+                    "taken": unit.pk in taken,
+                    "checked": str(unit.pk) in chosen,
+                }
+                for unit in candidates
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def objective_deployments(request: HttpRequest, pk: int) -> HttpResponse:
+    """The copies of a deployed objective side by side: the regions on the same goal."""
+    objective = get_object_or_404(Objective.objects.select_related("unit", "cycle", "owner"), pk=pk)
+    if not request.user.has_perm("objectives.see_objective", objective):
+        raise PermissionDenied
+    if objective.deployed_from_id:
+        return redirect("objective_deployments", pk=objective.deployed_from_id)
+    comparison = deployment_comparison(objective)
+    access = access_for(request.user)
+    visible = [copy for copy in comparison.copies if access.sees(copy.unit_id)]
+    return render(
+        request,
+        "objectives/objective_deployments.html",
+        {
+            "objective": objective,
+            "copies": visible,
+            "hidden_count": len(comparison.copies) - len(visible),
+            "chart_data": {
+                "objective": None,
+                "expected": {
+                    "label": _("Expected progress"),
+                    "points": progress_chart_expected(objective),
+                },
+                "keyResults": [
+                    series
+                    for series, copy in zip(comparison.series, comparison.copies, strict=True)
+                    if copy in visible and series["points"]
+                ],
+            },
+            "can_deploy": request.user.has_perm("objectives.edit_objective", objective),
         },
     )
 

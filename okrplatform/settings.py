@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "concurrency",
+    "tree_queries",
     "rules.apps.AutodiscoverRulesConfig",
     "alignment",
     "objectives",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("okrplatform.api_urls")),
     path("", include("objectives.urls")),
     path("", include("alignment.urls")),
     path("", include("kpis.urls")),

@@ -9,9 +9,14 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Count, Min
+from django.urls import reverse
 from django.utils import timezone
 
+from alignment.access import access_for
+from alignment.cascade import alignment_map
 from alignment.models import Membership, OrgUnit, Tension, User
+from alignment.strategy_map import strategy_map
+from alignment.xmatrix import x_matrix
 from kpis.models import KPI, Intervention, KPILink
 from objectives.models import CheckIn, Cycle, KeyResult, Objective
 from reviews.models import Decision, ObjectiveGrade, ReviewMeeting
@@ -148,3 +153,51 @@ def test_reset_starts_over_with_the_same_organisation(demo):
     assert "Deleting all organisation data" in output
     assert OrgUnit.objects.get(code="helix").pk != first_unit
     assert row_counts() == before
+
+
+def test_the_strategy_shows_as_a_map_a_matrix_and_a_strategy_map(demo, client):
+    """Issue 5's demo: the plan cascades to regional teams with an unaligned objective flagged,
+    the X-matrix and strategy map fill from the data, the summary serves the index, and the
+    global last-mile objective is compared across the three regions."""
+    elena = User.objects.get(username="elena")
+    company = OrgUnit.objects.get(parent=None)
+    quarter = Cycle.objects.get(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE)
+    client.force_login(elena)
+    scope = {"unit": company.pk, "cycle": quarter.pk}
+
+    alignment = alignment_map(company, quarter, access_for(elena))
+    chain = {node.pk: node for node in alignment.aligned}
+    team_objective = next(
+        node for node in alignment.aligned if node.unit_name == "Rotterdam Distribution Centre"
+    )
+    levels = [team_objective.level]
+    node = team_objective
+    while node.parent_id in chain:
+        node = chain[node.parent_id]
+        levels.append(node.level)
+    assert levels == ["quarterly", "quarterly", "annual", "breakthrough"], "team → region → plan"
+    assert "Grow wallet share with our top five OEMs" in {
+        node.title for node in alignment.unaligned
+    }
+    assert alignment.negotiation_count >= 1
+
+    matrix = x_matrix(company, quarter, access_for(elena))
+    assert len(matrix.breakthrough) == 4
+    assert len(matrix.annual) >= 7
+    assert len(matrix.priorities) >= 8
+    assert len(matrix.marks) >= 40
+    smap = strategy_map(company, quarter, access_for(elena))
+    assert {edge.kind for edge in smap.edges} == {"aligns", "supports"}
+    assert all(any(cell.objectives for cell in band.cells) for band in smap.bands)
+
+    summary = client.get(f"/api/org-units/{company.pk}/summary/", {"cycle": quarter.pk}).json()
+    assert 0 < summary["alignment_index"] < 1
+
+    last_mile = Objective.objects.get(
+        title="Reduce last-mile delivery cost by 15%", deployed_from=None
+    )
+    page = client.get(f"/objectives/{last_mile.pk}/deployments/").content.decode()
+    for region in ("Americas Logistics", "EMEA Logistics", "APAC Logistics"):
+        assert f">{region}</a>" in page
+    for view in ("alignment_map", "x_matrix", "strategy_map", "quality"):
+        assert client.get(reverse(view), scope).status_code == 200

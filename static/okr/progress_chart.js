@@ -1,5 +1,6 @@
-// Progress over time on the objective page: the objective, each key result, and the line of
-// expected progress through the cycle. Data comes from the json_script beside the canvas.
+// Progress over time: on the objective page the objective, each key result and the line of
+// expected progress through the cycle; on the deployment comparison, one line per local copy.
+// Data comes from the json_script beside the canvas.
 (function () {
   "use strict";
   const source = document.getElementById("progress-chart-data");
@@ -11,7 +12,7 @@
   const palette = ["#0369a1", "#7c3aed", "#b45309", "#0f766e", "#be185d", "#4d7c0f"];
 
   const datasets = [
-    {
+    ...(data.objective ? [{
       label: data.objective.label,
       data: data.objective.points,
       borderColor: "#111827",
@@ -19,7 +20,7 @@
       borderWidth: 3,
       stepped: true,
       pointRadius: 2,
-    },
+    }] : []),
     {
       label: data.expected.label,
       data: data.expected.points,
@@ -33,7 +34,7 @@
       data: keyResult.points,
       borderColor: palette[index % palette.length],
       backgroundColor: palette[index % palette.length],
-      borderWidth: 1.5,
+      borderWidth: data.objective ? 1.5 : 3,
       stepped: true,
       pointRadius: 2,
     })),

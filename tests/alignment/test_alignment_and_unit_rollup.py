@@ -138,6 +138,22 @@ class TestUnitRollup:
         assert rollup_of(company, quarter).alignment_index == pytest.approx(3 / 5)
         assert rollup_of(company, quarter).aligned_count == 3
 
+    def test_an_aligned_objective_with_also_supports_links_counts_once(
+        self, company, emea, apac, quarter
+    ):
+        top = objective_at(company, quarter)
+        other_top = objective_at(company, quarter)
+        regional = objective_at(emea, quarter, parent=top)
+        regional.supports.add(other_top, top, objective_at(apac, quarter, parent=top))
+        objective_at(emea, quarter)  # unaligned
+
+        recompute_all()
+
+        emea_rollup = rollup_of(emea, quarter)
+        assert (emea_rollup.objective_count, emea_rollup.aligned_count) == (2, 1)
+        assert emea_rollup.alignment_index == pytest.approx(1 / 2)
+        assert rollup_of(company, quarter).objective_count == 5
+
     def test_a_unit_without_objectives_has_no_rollup_and_no_index(self, emea, apac, quarter):
         objective_at(emea, quarter, percent=50)
 

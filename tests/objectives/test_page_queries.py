@@ -50,11 +50,11 @@ def test_my_work(client, alice, emea, quarter, top_objective, django_assert_num_
     client.force_login(alice)
     grow(parent_unit=emea, cycle=quarter, owner=alice, parent_objective=top_objective, teams=2)
     # session, user, my objectives, their key results (owning them settles the check-in rights),
-    # the interventions I am on, my unread notifications
-    with django_assert_num_queries(6):
+    # the interventions I am on, my unread notifications, catchball waiting for me
+    with django_assert_num_queries(7):
         client.get(reverse("home"))
     grow(parent_unit=emea, cycle=quarter, owner=alice, parent_objective=top_objective, teams=18)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("home"))
     # two check-in buttons per key result: one for phones, one for wider screens
     assert response.content.decode().count("check_in=1") == 2 * (2 + 20 * 3)
@@ -65,12 +65,13 @@ def test_objective_page(client, vera, emea, quarter, top_objective, django_asser
     url = reverse("objective_detail", args=[top_objective.pk])
     grow(parent_unit=emea, cycle=quarter, owner=vera, parent_objective=top_objective, teams=2)
     # session, user, the objective (with unit, cycle, owner, parent, grade), its key results,
-    # children, supports, supported by, tensions, KPI links, open interventions, access,
-    # check-ins for the chart, objectives in the unit (for the warning), initiatives
-    with django_assert_num_queries(14):
+    # children, supports, supported by, tensions, KPI links, open interventions, the catchball
+    # thread, local copies, access, check-ins for the chart, objectives in the unit (for the
+    # warning), initiatives
+    with django_assert_num_queries(16):
         client.get(url)
     grow(parent_unit=emea, cycle=quarter, owner=vera, parent_objective=top_objective, teams=18)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert response.content.decode().count('href="/objectives/') >= 20
 

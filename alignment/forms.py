@@ -1,0 +1,18 @@
+"""Forms of the alignment app."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from okrplatform.forms import BootstrapFormMixin
+
+
+class TradeOffForm(BootstrapFormMixin, forms.Form):
+    trade_off = forms.CharField(
+        label=_("Trade-off decision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Which side gives way, how far, and until when."),
+        error_messages={"required": _("Write down the trade-off: which side gives way.")},
+    )

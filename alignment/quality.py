@@ -1,0 +1,205 @@
+"""Every quality warning of a unit and everything below it, for one cycle, in one list.
+
+One query per kind of warning, whatever the size of the subtree. Each warning names the object
+and links to where it is fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Window
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kpis.health import Health
+from kpis.models import KPI
+from objectives import quality
+from objectives.models import Cycle, KeyResult, Objective
+from objectives.progress import MetricType
+
+from .access import Access
+from .models import OrgUnit, Tension
+from .selectors import in_subtree_of
+
+LISTED_PER_KIND = 100
+
+KINDS = {
+    "too_many_objectives": gettext_lazy("Too many objectives"),
+    "key_results": gettext_lazy("Objectives with no key results or too many"),
+    "not_measurable": gettext_lazy("Key results without a measurable target"),
+    "unaligned": gettext_lazy("Objectives not aligned"),
+    "open_tension": gettext_lazy("Tensions without a trade-off decision"),
+    "kpi_owner": gettext_lazy("KPIs without an owner"),
+    "kpi_stale": gettext_lazy("Stale KPIs"),
+}
+
+
+@dataclass(frozen=True)
+class QualityWarning:
+    kind: str
+    subject: str
+    where: str
+    message: str
+    url: str
+    fix: str
+
+
+@dataclass
+class QualityGroup:
+    kind: str
+    label: str
+    warnings: list[QualityWarning]
+    count: int
+
+
+def _visible(rows: QuerySet, access: Access, field: str, unit: OrgUnit) -> QuerySet:
+    if access.sees_all_below(unit.pk):
+        return rows
+    return rows.filter(**{f"{field}__in": access.visible_unit_ids})
+
+
+def _listed(rows: QuerySet) -> tuple[list, int]:
+    """The first rows of one kind of warning and how many there are in all, in one query."""
+    page = list(rows.annotate(rows_in_all=Window(Count("*")))[:LISTED_PER_KIND])
+    if not page:
+        return [], 0
+    first = page[0]
+    return page, first["rows_in_all"] if isinstance(first, dict) else first.rows_in_all
+
+
+def quality_warnings(unit: OrgUnit, cycle: Cycle, access: Access) -> list[QualityGroup]:
+    subtree = in_subtree_of(unit)
+    objectives = _visible(
+        Objective.objects.active().filter(cycle=cycle, unit_id__in=subtree),
+        access,
+        "unit_id",
+        unit,
+    )
+
+    def objective_fix(unit_id: int, pk: int) -> tuple[str, str]:
+        if access.is_manager_at(unit_id):
+            return reverse("objective_edit", args=[pk]), _("Edit the objective")
+        return reverse("objective_detail", args=[pk]), _("Open the objective")
+
+    groups = []
+
+    def group(kind: str, rows: QuerySet, warning) -> None:
+        page, total = _listed(rows)
+        groups.append(QualityGroup(kind, str(KINDS[kind]), [warning(row) for row in page], total))
+
+    group(
+        "too_many_objectives",
+        objectives.values("unit_id", "unit__name")
+        .annotate(count=Count("pk"))
+        .filter(count__gt=quality.MAX_OBJECTIVES_PER_UNIT)
+        .order_by("-count", "unit__name"),
+        lambda row: QualityWarning(
+            "too_many_objectives",
+            row["unit__name"],
+            row["unit__name"],
+            quality.too_many_objectives(row["unit__name"], row["count"], cycle),
+            reverse("unit_dashboard", args=[row["unit_id"]]) + f"?cycle={cycle.pk}",
+            _("Review the unit's objectives"),
+        ),
+    )
+    group(
+        "key_results",
+        objectives.filter(progress_source=Objective.ProgressSource.KEY_RESULTS)
+        .annotate(key_result_count=Count("key_results"))
+        .filter(Q(key_result_count=0) | Q(key_result_count__gt=quality.MAX_KEY_RESULTS))
+        .values("pk", "title", "unit_id", "unit__name", "key_result_count")
+        .order_by("unit__name", "title"),
+        lambda row: QualityWarning(
+            "key_results",
+            row["title"],
+            row["unit__name"],
+            quality.no_key_results()
+            if row["key_result_count"] == 0
+            else quality.too_many_key_results(row["key_result_count"]),
+            *objective_fix(row["unit_id"], row["pk"]),
+        ),
+    )
+    group(
+        "not_measurable",
+        KeyResult.objects.filter(objective__in=objectives, metric_type=MetricType.BOOLEAN)
+        .values("title", "objective_id", "objective__unit_id", "objective__unit__name")
+        .order_by("objective__unit__name", "objective__title", "id"),
+        lambda row: QualityWarning(
+            "not_measurable",
+            row["title"],
+            row["objective__unit__name"],
+            quality.not_measurable(row["title"]),
+            *objective_fix(row["objective__unit_id"], row["objective_id"]),
+        ),
+    )
+    group(
+        "unaligned",
+        objectives.filter(is_aligned=False)
+        .values("pk", "title", "unit_id", "unit__name")
+        .order_by("unit__name", "title"),
+        lambda row: QualityWarning(
+            "unaligned",
+            row["title"],
+            row["unit__name"],
+            quality.not_aligned(),
+            *objective_fix(row["unit_id"], row["pk"]),
+        ),
+    )
+    group(
+        "open_tension",
+        _visible(
+            Tension.objects.filter(state=Tension.State.OPEN, objective__archived_at__isnull=True)
+            .filter(Q(objective__unit_id__in=subtree) | Q(kpi__unit_id__in=subtree))
+            .select_related("objective__unit", "kpi")
+            .order_by("created_at"),
+            access,
+            "objective__unit_id",
+            unit,
+        ),
+        lambda tension: QualityWarning(
+            "open_tension",
+            str(tension),
+            tension.objective.unit.name,
+            _("“%(objective)s” pulls against %(kpi)s and no trade-off is decided yet.")
+            % {"objective": tension.objective.title, "kpi": tension.kpi.name},
+            reverse("tension_detail", args=[tension.pk]),
+            _("Record the trade-off"),
+        ),
+    )
+    kpis = _visible(
+        KPI.objects.filter(unit_id__in=subtree, is_active=True)
+        .select_related("unit")
+        .order_by("unit__name", "name"),
+        access,
+        "unit_id",
+        unit,
+    )
+    group(
+        "kpi_owner",
+        kpis.filter(owner__isnull=True),
+        lambda kpi: QualityWarning(
+            "kpi_owner",
+            kpi.name,
+            kpi.unit.name,
+            _("Nobody owns this KPI, so nobody is reminded or told when it breaches."),
+            reverse("admin:kpis_kpi_change", args=[kpi.pk])
+            if access.sees_everything
+            else reverse("kpi_detail", args=[kpi.pk]),
+            _("Name an owner") if access.sees_everything else _("Open the KPI"),
+        ),
+    )
+    group(
+        "kpi_stale",
+        kpis.filter(health=Health.STALE),
+        lambda kpi: QualityWarning(
+            "kpi_stale",
+            kpi.name,
+            kpi.unit.name,
+            _("No measurement for two periods: its health is unknown."),
+            reverse("kpi_detail", args=[kpi.pk]),
+            _("Record a measurement"),
+        ),
+    )
+    return groups

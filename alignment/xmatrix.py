@@ -1,0 +1,317 @@
+"""The Hoshin Kanri X-matrix of a unit and a cycle, derived from the links in the data.
+
+Four quadrants around an X: breakthrough objectives (south), annual objectives (west),
+improvement priorities, i.e. initiatives (north), and targets to improve, i.e. key results and
+KPIs (east). Each corner correlates its two neighbours:
+
+- south-west, annual × breakthrough: *strong* when the annual objective aligns (through its
+  parent chain) to the breakthrough objective, *weak* when it only "also supports" it;
+- north-west, annual × initiative: the initiative drives a key result of the annual objective
+  or of one aligned below it, as strongly as the contribution says;
+- north-east, initiative × target: the initiative drives that key result, or a key result the
+  KPI drives (as strongly as the contribution says); *weak* when it drives a key result of an
+  objective the KPI leads or guards;
+- south-east, target × breakthrough: *strong* when the key result's objective, or the objective
+  a KPI leads or drives, aligns to the breakthrough objective; *weak* when the KPI only guards.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kpis.health import Health
+from kpis.models import KPI, KPILink
+from objectives.models import Initiative, InitiativeContribution, KeyResult, Objective
+
+from .access import Access
+from .cascade import Cascade, ObjectiveNode, attach_supports, cycle_family_ids, load_cascade
+from .models import OrgUnit
+from .selectors import in_subtree_of
+
+STRONG, WEAK = "strong", "weak"
+MARK_LABELS = {STRONG: _("strong correlation"), WEAK: _("weak correlation")}
+
+HEALTH_ORDER = {
+    Health.CRITICAL: 0,
+    Health.WARNING: 1,
+    Health.STALE: 2,
+    Health.NO_DATA: 3,
+    Health.ON_TARGET: 4,
+}
+
+# Beyond these, the matrix stops being readable on one landscape page.
+LIMITS = {"breakthrough": 6, "annual": 12, "priorities": 15, "targets": 24}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One row or column of the matrix."""
+
+    key: str
+    title: str
+    url: str
+    owner: str
+    badge: str = ""  # a status or health code, drawn with its label
+    badge_label: str = ""
+    detail: str = ""
+
+
+@dataclass
+class XMatrix:
+    unit: OrgUnit
+    breakthrough: list[Item]
+    annual: list[Item]
+    priorities: list[Item]
+    targets: list[Item]
+    marks: dict[tuple[str, str], str]
+    left_out: dict[str, int] = field(default_factory=dict)
+
+    def mark(self, first: Item, second: Item) -> str:
+        return self.marks.get((first.key, second.key), "")
+
+    def _cells(self, columns: list[Item], row: Item, *, row_first: bool) -> list[dict]:
+        cells = []
+        for column in columns:
+            strength = self.mark(row, column) if row_first else self.mark(column, row)
+            cells.append(
+                {
+                    "strength": strength,
+                    "label": f"{MARK_LABELS[strength]}: {column.title} · {row.title}"
+                    if strength
+                    else "",
+                }
+            )
+        return cells
+
+    @property
+    def north_rows(self) -> list[dict]:
+        """Initiatives, with their marks against the annual objectives and the targets."""
+        return [
+            {
+                "item": priority,
+                "west": self._cells(list(reversed(self.annual)), priority, row_first=False),
+                "east": self._cells(self.targets, priority, row_first=True),
+            }
+            for priority in self.priorities
+        ]
+
+    @property
+    def south_rows(self) -> list[dict]:
+        """Breakthrough objectives, with their marks against annual objectives and targets."""
+        return [
+            {
+                "item": objective,
+                "west": self._cells(list(reversed(self.annual)), objective, row_first=False),
+                "east": self._cells(self.targets, objective, row_first=False),
+            }
+            for objective in self.breakthrough
+        ]
+
+    @property
+    def annual_columns(self) -> list[Item]:
+        """Annual objectives read outwards from the X, so the nearest column is the first."""
+        return list(reversed(self.annual))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.breakthrough or self.annual or self.priorities or self.targets)
+
+
+def _strongest(current: str, new: str) -> str:
+    return STRONG if STRONG in (current, new) else (new or current)
+
+
+def _objective_item(node: ObjectiveNode) -> Item:
+    return Item(
+        key=f"o{node.pk}",
+        title=node.title,
+        url=reverse("objective_detail", args=[node.pk]),
+        owner=node.owner_name,
+        badge=node.status,
+        badge_label=node.status_label,
+        detail=node.unit_name,
+    )
+
+
+def _relevant(cascade: Cascade, level: str) -> list[ObjectiveNode]:
+    """Objectives of the level in the unit's subtree, or above it with something of the subtree
+    aligned to them."""
+    reached = {pk for node in cascade.in_scope for pk in cascade.chains[node.pk]}
+    return sorted(
+        (
+            node
+            for node in cascade.nodes.values()
+            if node.level == level and (node.in_scope or node.pk in reached)
+        ),
+        key=lambda node: node.sort_key,
+    )
+
+
+def _cap(items: list, quadrant: str, left_out: dict[str, int]) -> list:
+    limit = LIMITS[quadrant]
+    if len(items) > limit:
+        left_out[quadrant] = len(items) - limit
+    return items[:limit]
+
+
+def x_matrix(unit: OrgUnit, cycle, access: Access) -> XMatrix:
+    family = cycle_family_ids(cycle)
+    cascade = load_cascade(unit, cycle, access, cycle_ids=family)
+    attach_supports(cascade)
+    left_out: dict[str, int] = {}
+    breakthrough = _cap(_relevant(cascade, Objective.Level.BREAKTHROUGH), "breakthrough", left_out)
+    annual = _cap(_relevant(cascade, Objective.Level.ANNUAL), "annual", left_out)
+    chains = cascade.chains
+    marks: dict[tuple[str, str], str] = {}
+
+    def add(first: str, second: str, strength: str) -> None:
+        marks[(first, second)] = _strongest(marks.get((first, second), ""), strength)
+
+    # South-west: annual × breakthrough.
+    for objective in annual:
+        for top in breakthrough:
+            if top.pk in chains[objective.pk]:
+                add(f"o{objective.pk}", f"o{top.pk}", STRONG)
+            elif any(top.pk in chains[other.pk] for other in objective.supports):
+                add(f"o{objective.pk}", f"o{top.pk}", WEAK)
+
+    # The unit's own key results, and the KPIs that lead, guard or drive what is in scope.
+    own = [
+        node.pk
+        for node in cascade.in_scope
+        if node.unit_id == unit.pk and node.level != Objective.Level.BREAKTHROUGH
+    ]
+    key_results = list(
+        KeyResult.objects.filter(objective_id__in=own)
+        .select_related("owner")
+        .order_by("objective_id", "id")
+    )
+    links = list(
+        KPILink.objects.filter(cascade.among("objective_id")).values_list(
+            "kpi_id", "objective_id", "kind"
+        )
+    )
+    drives = list(
+        KeyResult.objects.filter(
+            objective_id__in=cascade.scope.values("pk"), driving_kpi__isnull=False
+        ).values_list("pk", "driving_kpi_id", "objective_id")
+    )
+    # Targets beyond one page are left out; the KPIs kept are those of the objectives on the
+    # matrix first, then the ones in the worst health.
+    room = LIMITS["targets"]
+    if len(key_results) > room:
+        left_out["targets"] = len(key_results) - room
+        key_results = key_results[:room]
+    on_matrix = {objective.pk for objective in [*breakthrough, *annual]}
+    candidates = {kpi for kpi, _o, _k in links} | {kpi for _r, kpi, _o in drives}
+    linked_on_matrix = {kpi for kpi, objective, _k in links if objective in on_matrix}
+    ranked = sorted(
+        KPI.objects.filter(pk__in=candidates).values_list("pk", "health", "name"),
+        key=lambda row: (row[0] not in linked_on_matrix, HEALTH_ORDER.get(row[1], 9), row[2]),
+    )
+    shown = [pk for pk, _health, _name in ranked[: room - len(key_results)]]
+    if len(ranked) > len(shown):
+        left_out["targets"] = left_out.get("targets", 0) + len(ranked) - len(shown)
+    kpis = sorted(
+        KPI.objects.filter(pk__in=shown).select_related("owner"),
+        key=lambda kpi: shown.index(kpi.pk),
+    )
+    targets = [
+        Item(
+            key=f"r{key_result.pk}",
+            title=key_result.title,
+            url=reverse("objective_detail", args=[key_result.objective_id]),
+            owner=str(key_result.owner),
+            badge=key_result.status,
+            badge_label=key_result.get_status_display(),
+            detail=str(_("key result")),
+        )
+        for key_result in key_results
+    ] + [
+        Item(
+            key=f"k{kpi.pk}",
+            title=kpi.name,
+            url=reverse("kpi_detail", args=[kpi.pk]),
+            owner=str(kpi.owner or ""),
+            badge=kpi.health,
+            badge_label=kpi.get_health_display(),
+            detail=str(_("KPI")),
+        )
+        for kpi in kpis
+    ]
+
+    # South-east: target × breakthrough.
+    for key_result in key_results:
+        for top in breakthrough:
+            if top.pk in chains.get(key_result.objective_id, ()):
+                add(f"r{key_result.pk}", f"o{top.pk}", STRONG)
+    for kpi_id, objective_id, kind in links:
+        for top in breakthrough:
+            if top.pk in chains[objective_id]:
+                add(f"k{kpi_id}", f"o{top.pk}", STRONG if kind == KPILink.Kind.LEADS else WEAK)
+    for _key_result, kpi_id, objective_id in drives:
+        for top in breakthrough:
+            if top.pk in chains[objective_id]:
+                add(f"k{kpi_id}", f"o{top.pk}", STRONG)
+
+    # The improvement priorities: initiatives of the subtree in the cycle's family.
+    candidates = Initiative.objects.filter(
+        unit_id__in=in_subtree_of(unit), cycle_id__in=family
+    ).exclude(state=Initiative.State.CANCELLED)
+    if not access.sees_all_below(unit.pk):
+        candidates = candidates.filter(unit_id__in=access.visible_unit_ids)
+    limit = LIMITS["priorities"]
+    initiatives = list(candidates.select_related("owner", "unit").order_by("title")[: limit + 1])
+    if len(initiatives) > limit:
+        left_out["priorities"] = candidates.count() - limit
+        initiatives = initiatives[:limit]
+    contributions = (
+        InitiativeContribution.objects.filter(initiative__in=initiatives)
+        .order_by("initiative_id", "strength", "key_result_id")  # strong before weak
+        .values_list("initiative_id", "key_result_id", "strength", "key_result__objective_id")
+    )
+    kpi_of_key_result = {key_result: kpi for key_result, kpi, _o in drives}
+    linked_kpis: dict[int, set[int]] = defaultdict(set)
+    for kpi_id, objective_id, _kind in links:
+        linked_kpis[objective_id].add(kpi_id)
+    annual_ids = {objective.pk for objective in annual}
+    first_objective: dict[int, int] = {}
+    for initiative_id, key_result_id, strength, objective_id in contributions:
+        first_objective.setdefault(initiative_id, objective_id)
+        chain = chains.get(objective_id, {objective_id})
+        for annual_id in chain & annual_ids:
+            add(f"o{annual_id}", f"i{initiative_id}", strength)
+        add(f"i{initiative_id}", f"r{key_result_id}", strength)
+        if key_result_id in kpi_of_key_result:
+            add(f"i{initiative_id}", f"k{kpi_of_key_result[key_result_id]}", strength)
+        for linked in chain:
+            for kpi_id in linked_kpis.get(linked, ()):
+                add(f"i{initiative_id}", f"k{kpi_id}", WEAK)
+    priorities = [
+        Item(
+            key=f"i{initiative.pk}",
+            title=initiative.title,
+            # An initiative has no page of its own yet: it links to the first objective it drives.
+            url=reverse("objective_detail", args=[first_objective[initiative.pk]])
+            if initiative.pk in first_objective
+            else "",
+            owner=str(initiative.owner),
+            badge=initiative.state,
+            badge_label=initiative.get_state_display(),
+            detail=initiative.unit.name,
+        )
+        for initiative in initiatives
+    ]
+    return XMatrix(
+        unit=unit,
+        breakthrough=[_objective_item(node) for node in breakthrough],
+        annual=[_objective_item(node) for node in annual],
+        priorities=priorities,
+        targets=targets,
+        marks=marks,
+        left_out=left_out,
+    )
