@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,10 +22,10 @@ from .cascade import alignment_map
 from .forms import TradeOffForm
 from .models import OrgUnit, Tension, UnitRollup
 from .quality import quality_warnings
+from .scope import requested_cycle, requested_unit, visible_unit
 from .selectors import (
     child_unit_rows,
     cycles_for_switcher,
-    default_cycle,
     subtree_attention,
     top_unit_for,
     unit_objectives,
@@ -38,37 +38,6 @@ from .xmatrix import x_matrix
 DASHBOARD = "alignment/unit_dashboard.html"
 
 
-def _get_unit_for_viewer(request: HttpRequest, pk: int) -> OrgUnit:
-    unit = get_object_or_404(OrgUnit.objects.select_related("lead"), pk=pk)
-    if not request.user.has_perm("alignment.see_unit", unit):
-        raise PermissionDenied
-    return unit
-
-
-def _id_from(request: HttpRequest, name: str) -> int | None:
-    raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() else None
-
-
-def _cycle_from(request: HttpRequest) -> Cycle:
-    cycle_id = _id_from(request, "cycle")
-    cycle = Cycle.objects.filter(pk=cycle_id).first() if cycle_id else default_cycle()
-    if cycle is None:
-        raise Http404("There is no cycle yet.")
-    return cycle
-
-
-def _unit_from(request: HttpRequest) -> OrgUnit:
-    """The unit asked for, or the top of what the person sees."""
-    unit_id = _id_from(request, "unit")
-    if unit_id is None:
-        unit = top_unit_for(access_for(request.user))
-        if unit is None:
-            raise PermissionDenied
-        return unit
-    return _get_unit_for_viewer(request, unit_id)
-
-
 def framework_page(template: str):
     """The alignment map, X-matrix, strategy map and quality list: each is a function of the
     unit, the cycle and the person's access that returns what its template shows; they share
@@ -79,7 +48,7 @@ def framework_page(template: str):
         @require_GET
         @wraps(build)
         def view(request: HttpRequest) -> HttpResponse:
-            unit, cycle = _unit_from(request), _cycle_from(request)
+            unit, cycle = requested_unit(request), requested_cycle(request)
             access = access_for(request.user)
             return render(
                 request,
@@ -124,8 +93,8 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _get_unit_for_viewer(request, pk)
-    cycle = _cycle_from(request)
+    unit = visible_unit(request, pk)
+    cycle = requested_cycle(request)
     access = access_for(request.user)
     return render(
         request,
@@ -149,8 +118,8 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
     """The rows of a unit's children, loaded when someone expands it on the dashboard."""
-    unit = _get_unit_for_viewer(request, pk)
-    cycle = _cycle_from(request)
+    unit = visible_unit(request, pk)
+    cycle = requested_cycle(request)
     depth = min(int(request.GET.get("depth", "1") or 1), 10)
     return render(
         request,
@@ -172,7 +141,7 @@ def alignment_map_view(unit: OrgUnit, cycle: Cycle, access: Access) -> dict:
 @require_GET
 def alignment_map_branch(request: HttpRequest, pk: int) -> HttpResponse:
     """What lies below one objective of the map, loaded when someone opens it."""
-    unit, cycle = _unit_from(request), _cycle_from(request)
+    unit, cycle = requested_unit(request), requested_cycle(request)
     branch = alignment_map(unit, cycle, access_for(request.user), branch=pk)
     return render(
         request,

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("objectives.urls")),
     path("", include("alignment.urls")),
     path("", include("kpis.urls")),
+    path("", include("reviews.urls")),
 ]

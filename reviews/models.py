@@ -61,6 +61,16 @@ class ReviewMeeting(models.Model):
     what_worked = models.TextField(_("what worked"), blank=True)
     what_did_not = models.TextField(_("what didn't work"), blank=True)
     what_we_change = models.TextField(_("what we change"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     version = IntegerVersionField()
     history = HistoricalRecords()
@@ -72,6 +82,11 @@ class ReviewMeeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        """Grades and decisions can still change: neither the review nor its cycle is closed."""
+        return self.state != self.State.CLOSED and not self.cycle.is_closed
 
 
 class Decision(models.Model):

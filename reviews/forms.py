@@ -1,0 +1,153 @@
+"""Forms of the reviews app: planning a review, recording decisions, grading, closing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from alignment.access import access_for
+from alignment.models import OrgUnit, User
+from alignment.selectors import in_subtree_of
+from kpis.models import KPI
+from objectives.models import Cycle, Objective
+from okrplatform.concurrency import ConcurrentEditForm
+from okrplatform.forms import BootstrapFormMixin
+
+from .models import Decision, ObjectiveGrade, ReviewMeeting
+
+GRADE_MESSAGE = _("A grade runs from 0.0 to 1.0, such as 0.7.")
+
+
+class ReviewForm(BootstrapFormMixin, ConcurrentEditForm):
+    class Meta:
+        model = ReviewMeeting
+        fields = [
+            "unit",
+            "cycle",
+            "title",
+            "scheduled_for",
+            "location",
+            "facilitator",
+            "participants",
+            "version",
+        ]
+        widgets = {
+            "scheduled_for": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "participants": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        access = access_for(user)
+        units = OrgUnit.objects.order_by("name")
+        if not access.sees_everything:
+            units = units.filter(pk__in=access.managed_unit_ids)
+        self.fields["unit"].queryset = units
+        self.fields["cycle"].queryset = Cycle.objects.exclude(state=Cycle.State.CLOSED).order_by(
+            "-start_date"
+        )
+        people = User.objects.filter(is_active=True)
+        self.fields["facilitator"].queryset = people
+        self.fields["participants"].queryset = people
+        self.fields["participants"].help_text = _("Hold Ctrl or ⌘ to choose several.")
+        self.fields["scheduled_for"].input_formats = ["%Y-%m-%dT%H:%M"]
+
+
+class DecisionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["title", "details", "objectives", "kpis"]
+        widgets = {
+            "details": forms.TextInput(),
+            "objectives": forms.SelectMultiple(attrs={"size": 3}),
+            "kpis": forms.SelectMultiple(attrs={"size": 3}),
+        }
+        labels = {"title": _("Decision"), "objectives": _("Objectives"), "kpis": _("KPIs")}
+        error_messages = {"title": {"required": _("Say what was decided.")}}
+
+    def __init__(self, *args, objectives, kpis, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["objectives"].queryset = objectives
+        self.fields["kpis"].queryset = kpis
+        self.fields["objectives"].required = False
+        self.fields["kpis"].required = False
+
+
+def decision_choices(review: ReviewMeeting) -> dict:
+    """The objectives and KPIs a decision of this review may concern: those of its unit and
+    below."""
+    subtree = in_subtree_of(review.unit)
+    return {
+        "objectives": Objective.objects.active()
+        .filter(cycle=review.cycle_id, unit_id__in=subtree)
+        .order_by("title"),
+        "kpis": KPI.objects.filter(unit_id__in=subtree, is_active=True).order_by("name"),
+    }
+
+
+class GradeForm(BootstrapFormMixin, forms.Form):
+    """One grade on the sheet: of an objective (with the cause of a miss) or of a key result."""
+
+    score = forms.DecimalField(
+        label=_("Grade"),
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        max_digits=3,
+        decimal_places=2,
+        localize=True,
+        error_messages={
+            "invalid": GRADE_MESSAGE,
+            "min_value": GRADE_MESSAGE,
+            "max_value": GRADE_MESSAGE,
+            "max_decimal_places": _("Two decimals at most, such as 0.75."),
+            "required": GRADE_MESSAGE,
+        },
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+    def __init__(self, *args, suggested: Decimal, success_mark: Decimal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggested = suggested
+        self.success_mark = success_mark
+        if success_mark is not None:
+            self.fields["miss_cause"] = forms.ChoiceField(
+                label=_("Cause of the miss"),
+                choices=[("", _("— not missed —")), *ObjectiveGrade.MissCause.choices],
+                required=False,
+            )
+            self.fields["miss_cause"].widget.attrs["class"] = "form-select"
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        score = cleaned_data.get("score")
+        if score is None:
+            return cleaned_data
+        if score != self.suggested and not cleaned_data.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                _("Say why the grade differs from the suggested %(grade)s.")
+                % {"grade": self.suggested},
+            )
+        if self.success_mark is not None:
+            missed = score < self.success_mark
+            cause = cleaned_data.get("miss_cause")
+            if missed and not cause:
+                self.add_error(
+                    "miss_cause",
+                    _("Below %(mark)s this objective is missed: execution or strategy?")
+                    % {"mark": self.success_mark},
+                )
+            if not missed and cause:
+                self.add_error("miss_cause", _("Only a missed objective has a cause of the miss."))
+        return cleaned_data
+
+
+class CloseForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ReviewMeeting
+        fields = ["what_worked", "what_did_not", "what_we_change"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}

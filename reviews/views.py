@@ -1,0 +1,332 @@
+"""Pages of the reviews app: the list, planning, the agenda, presenting, decisions, grading,
+closing, the export, program health and the helpers."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from alignment.access import access_for
+from alignment.scope import requested_cycle, requested_id, requested_unit
+from alignment.selectors import default_cycle
+from objectives.models import Cycle
+
+from . import tools
+from .agenda import Agenda, review_agenda
+from .export import review_workbook
+from .forms import CloseForm, DecisionForm, GradeForm, ReviewForm, decision_choices
+from .grading import GradeInput, grades_save, grading_sheet, review_close
+from .health import program_health
+from .models import ReviewMeeting
+from .presentation import review_slides
+from .services import decision_record
+from .tools_forms import RecommenderForm, ROIForm
+
+REVIEW_PAGE = "reviews/review_detail.html"
+PRESENT_PAGE = "reviews/review_present.html"
+
+
+def _get_review(request: HttpRequest, pk: int, permission: str = "reviews.see_review"):
+    review = get_object_or_404(
+        ReviewMeeting.objects.select_related("unit", "cycle", "facilitator", "closed_by"), pk=pk
+    )
+    if not request.user.has_perm(permission, review):
+        raise PermissionDenied
+    return review
+
+
+@login_required
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    reviews = ReviewMeeting.objects.select_related("unit", "cycle", "facilitator")
+    if not access.sees_everything:
+        reviews = reviews.filter(
+            Q(unit_id__in=access.visible_unit_ids) | Q(participants=request.user)
+        ).distinct()
+    now = timezone.now()
+    return render(
+        request,
+        "reviews/review_list.html",
+        {
+            "upcoming": reviews.filter(scheduled_for__gte=now).order_by("scheduled_for"),
+            "past": reviews.filter(scheduled_for__lt=now).order_by("-scheduled_for")[:50],
+            "can_plan": access.sees_everything or bool(access.managed_unit_ids),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_create(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    if not (access.sees_everything or access.managed_unit_ids):
+        raise PermissionDenied
+    unit = requested_unit(request)
+    cycle = default_cycle()
+    initial = {
+        "unit": requested_id(request, "unit"),
+        "cycle": cycle.pk if cycle else None,
+        "facilitator": request.user.pk,
+        "participants": [request.user.pk],
+        "title": _("%(unit)s quarterly review %(cycle)s") % {"unit": unit, "cycle": cycle}
+        if unit and cycle
+        else "",
+    }
+    form = ReviewForm(
+        request.POST if request.method == "POST" else None, initial=initial, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        review = form.save()
+        messages.success(request, _("Review planned; its agenda builds itself from the data."))
+        return redirect("review_detail", pk=review.pk)
+    return render(
+        request, "reviews/review_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _review_context(request: HttpRequest, review: ReviewMeeting, agenda: Agenda) -> dict:
+    user = request.user
+    return {
+        "review": review,
+        "agenda": agenda,
+        "can_run": user.has_perm("reviews.run_review", review),
+        "can_decide": user.has_perm("reviews.record_decision", review),
+    }
+
+
+def _agenda_page(request: HttpRequest, pk: int, template: str, **extra) -> HttpResponse:
+    review = _get_review(request, pk)
+    agenda = review_agenda(review, access_for(request.user))
+    context = _review_context(request, review, agenda)
+    if context["can_decide"]:
+        context["decision_form"] = DecisionForm(**decision_choices(review))
+    return render(request, template, context | {key: build(agenda) for key, build in extra.items()})
+
+
+@login_required
+@require_GET
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _agenda_page(request, pk, REVIEW_PAGE)
+
+
+@login_required
+@require_GET
+def review_present(request: HttpRequest, pk: int) -> HttpResponse:
+    """Full screen, one slide per section or objective, for the room's projector."""
+    return _agenda_page(request, pk, PRESENT_PAGE, slides=review_slides)
+
+
+@login_required
+@require_GET
+def review_present_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The figures of the slides, fresh, each swapped into its place (htmx out of band)."""
+    review = _get_review(request, pk)
+    agenda = review_agenda(review, access_for(request.user))
+    return render(
+        request, f"{PRESENT_PAGE}#live", _review_context(request, review, agenda) | {"oob": True}
+    )
+
+
+@login_required
+@require_POST
+def review_decisions(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _get_review(request, pk, "reviews.record_decision")
+    form = DecisionForm(request.POST, **decision_choices(review))
+    recorded = form.is_valid()
+    if recorded:
+        try:
+            decision_record(review=review, by=request.user, form=form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            recorded = False
+    if request.htmx:
+        agenda = review_agenda(review, access_for(request.user))
+        context = _review_context(request, review, agenda) | {
+            "decision_form": DecisionForm(**decision_choices(review)) if recorded else form,
+            "just_recorded": recorded,
+        }
+        # htmx swaps only successful responses: a refused decision comes back as 200, its
+        # errors in the form.
+        return render(request, "reviews/_decisions.html", context)
+    if recorded:
+        messages.success(request, _("Decision recorded."))
+        return redirect(reverse("review_detail", args=[pk]) + "#decisions")
+    agenda = review_agenda(review, access_for(request.user))
+    context = _review_context(request, review, agenda) | {"decision_form": form}
+    return render(request, REVIEW_PAGE, context, status=400)
+
+
+def _decimal(raw: str | None) -> Decimal | None:
+    try:
+        return Decimal(raw) if raw not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_grades(request: HttpRequest, pk: int) -> HttpResponse:
+    """The grading sheet: every objective and key result, prefilled from progress."""
+    review = _get_review(request, pk)
+    if not request.user.has_perm("reviews.run_review", review):
+        raise PermissionDenied
+    sheet = grading_sheet(review)
+    data = request.POST if request.method == "POST" else None
+    rows = []
+    for line in sheet:
+        objective = line.objective
+        grade = getattr(objective, "grade", None)
+        objective_form = GradeForm(
+            data,
+            prefix=f"objective-{objective.pk}",
+            suggested=line.suggested,
+            success_mark=objective.success_mark,
+            initial={
+                "score": grade.score if grade else line.suggested,
+                "reason": grade.reason if grade else "",
+                "miss_cause": grade.miss_cause
+                if grade
+                else (line.miss.cause if line.suggested < objective.success_mark else ""),
+            },
+        )
+        key_result_forms = []
+        for key_result, suggested in line.key_results:
+            kr_grade = getattr(key_result, "grade", None)
+            key_result_forms.append(
+                (
+                    key_result,
+                    GradeForm(
+                        data,
+                        prefix=f"key-result-{key_result.pk}",
+                        suggested=suggested,
+                        initial={
+                            "score": kr_grade.score if kr_grade else suggested,
+                            "reason": kr_grade.reason if kr_grade else "",
+                        },
+                    ),
+                )
+            )
+        rows.append({"line": line, "form": objective_form, "key_results": key_result_forms})
+    forms = [row["form"] for row in rows] + [
+        form for row in rows for _kr, form in row["key_results"]
+    ]
+    # Every form validates, so that all problems show at once, not one per submit.
+    valid = [form.is_valid() for form in forms]
+    if request.method == "POST" and all(valid):
+        try:
+            grades_save(
+                review=review,
+                by=request.user,
+                objectives={
+                    row["line"].objective.pk: GradeInput(
+                        suggested=row["form"].suggested, **row["form"].cleaned_data
+                    )
+                    for row in rows
+                },
+                key_results={
+                    key_result.pk: GradeInput(suggested=form.suggested, **form.cleaned_data)
+                    for row in rows
+                    for key_result, form in row["key_results"]
+                },
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Grades saved."))
+            return redirect("review_detail", pk=pk)
+    invalid = request.method == "POST"
+    return render(
+        request,
+        "reviews/review_grades.html",
+        {"review": review, "rows": rows},
+        status=400 if invalid else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _get_review(request, pk)
+    if not request.user.has_perm("reviews.run_review", review):
+        raise PermissionDenied
+    form = CloseForm(request.POST if request.method == "POST" else None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_close(review=review, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Review closed: its grades and decisions are a record."))
+            return redirect("review_detail", pk=pk)
+    return render(
+        request,
+        "reviews/review_close.html",
+        {"review": review, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def review_export(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _get_review(request, pk)
+    workbook = review_workbook(review_agenda(review, access_for(request.user)))
+    response = HttpResponse(
+        workbook,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = slugify(review.title) or f"review-{review.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def program_health_view(request: HttpRequest) -> HttpResponse:
+    unit = requested_unit(request)
+    cycle = requested_cycle(request)
+    health = program_health(unit, cycle)
+    return render(
+        request,
+        "reviews/program_health.html",
+        {
+            "unit": unit,
+            "cycle": cycle,
+            "health": health,
+            "chart_data": health.chart_data,
+            "cycles": Cycle.objects.order_by("-start_date"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def okr_or_kpi(request: HttpRequest) -> HttpResponse:
+    form = RecommenderForm(request.GET or None)
+    recommendation = tools.recommend(form.cleaned_data) if form.is_valid() else None
+    return render(
+        request,
+        "reviews/tools_okr_or_kpi.html",
+        {"form": form, "recommendation": recommendation},
+    )
+
+
+@login_required
+@require_GET
+def roi(request: HttpRequest) -> HttpResponse:
+    form = ROIForm(request.GET or None)
+    result = tools.framework_roi(form.as_input()) if form.is_valid() else None
+    return render(request, "reviews/tools_roi.html", {"form": form, "result": result})
