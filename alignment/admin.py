@@ -6,11 +6,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from objectives.display import percent, progress_bar, status_badge
 from okrplatform.admin import HistoryAdmin, StyledAdmin, VersionedAdmin
 
 from .models import Membership, Notification, OrgUnit, Reminder, Tension, UnitRollup, User
+from .resources import OrgUnitResource
 
 
 class MembershipInline(admin.TabularInline):
@@ -42,7 +44,8 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(VersionedAdmin):
+class OrgUnitAdmin(ImportExportMixin, VersionedAdmin):
+    resource_classes = [OrgUnitResource]
     list_display = ["indented_name", "kind", "lead", "country", "currency", "timezone"]
     list_filter = ["kind", "country", "currency"]
     list_select_related = ["lead"]

@@ -16,3 +16,12 @@ class TradeOffForm(BootstrapFormMixin, forms.Form):
         help_text=_("Which side gives way, how far, and until when."),
         error_messages={"required": _("Write down the trade-off: which side gives way.")},
     )
+
+
+class ApiTokenForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What will use it, e.g. “ERP nightly push”."),
+        error_messages={"required": _("Name the token after what will use it.")},
+    )

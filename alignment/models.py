@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import secrets
 import zoneinfo
 
 from concurrency.fields import IntegerVersionField
@@ -349,3 +351,48 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_kind_display()} · {self.week}"
+
+
+class ApiToken(models.Model):
+    """A key another system signs in to the REST API with: named, revocable, kept only as a hash,
+    shown once when it is made."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What uses it, e.g. “ERP nightly push”.")
+    )
+    prefix = models.CharField(_("starts with"), max_length=8, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                name="api_token_name_once_per_person",
+                violation_error_message=_("You already have a token with that name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
+        """A new token and its key: the key is shown this once and never stored."""
+        key = secrets.token_hex(20)
+        token = cls.objects.create(user=user, name=name, prefix=key[:8], digest=cls.digest_of(key))
+        return token, key

@@ -19,8 +19,8 @@ from objectives.models import Cycle
 
 from .access import Access, access_for
 from .cascade import alignment_map
-from .forms import TradeOffForm
-from .models import OrgUnit, Tension, UnitRollup
+from .forms import ApiTokenForm, TradeOffForm
+from .models import ApiToken, OrgUnit, Tension, UnitRollup
 from .quality import quality_warnings
 from .scope import requested_cycle, requested_unit, visible_unit
 from .selectors import (
@@ -202,4 +202,50 @@ def tension_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "alignment/tension_detail.html",
         {"tension": tension, "form": form},
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's OKRs and KPIs for a cycle and the cycles within it, as XLSX (both sheets) or,
+    with ``file=csv``, as CSV (``sheet=okrs`` or ``kpis``), in the shape the importer reads."""
+    from objectives.spreadsheets import export_response
+
+    unit = visible_unit(request, pk)
+    fmt = "csv" if request.GET.get("file") == "csv" else "xlsx"
+    sheet = "kpis" if request.GET.get("sheet") == "kpis" else "okrs"
+    return export_response(unit, requested_cycle(request), request.user, fmt, sheet)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """A person's keys for the REST API: make one (shown once), see when each was last used,
+    revoke one."""
+    new_key = None
+    form = ApiTokenForm(request.POST if request.POST.get("action") == "create" else None)
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        deleted, _rows = ApiToken.objects.filter(
+            user=request.user, pk=request.POST.get("token") or 0
+        ).delete()
+        if deleted:
+            messages.success(request, _("Token revoked: systems using it are refused from now."))
+        return redirect("api_tokens")
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["name"]
+        if ApiToken.objects.filter(user=request.user, name=name).exists():
+            form.add_error("name", _("You already have a token with that name."))
+        else:
+            _token, new_key = ApiToken.issue(user=request.user, name=name)
+            form = ApiTokenForm()
+    return render(
+        request,
+        "alignment/api_tokens.html",
+        {
+            "tokens": request.user.api_tokens.all(),
+            "form": form,
+            "new_key": new_key,
+        },
+        status=400 if form.errors else 200,
     )

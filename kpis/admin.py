@@ -8,12 +8,14 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 
 from objectives.display import number, status_badge
 from okrplatform.admin import HistoryAdmin, StyledAdmin, VersionedAdmin
 
 from .health import period_start
 from .models import KPI, DataSource, Intervention, InterventionNote, KPILink, Measurement
+from .resources import KPIResource, MeasurementResource
 from .services import MeasurementInput, measurement_record, measurements_save
 from .tasks import evaluate_kpi_health
 
@@ -65,7 +67,8 @@ def health_badge(kpi: KPI):
 
 
 @admin.register(KPI)
-class KPIAdmin(EvaluatesHealth, VersionedAdmin):
+class KPIAdmin(ImportExportMixin, EvaluatesHealth, VersionedAdmin):
+    resource_classes = [KPIResource]
     list_display = [
         "name",
         "health_display",
@@ -153,7 +156,8 @@ class KPIAdmin(EvaluatesHealth, VersionedAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(EvaluatesHealth, HistoryAdmin):
+class MeasurementAdmin(ImportExportMixin, EvaluatesHealth, HistoryAdmin):
+    resource_classes = [MeasurementResource]
     """Measurements saved here go through the same service as the KPI page and the API."""
 
     list_display = ["kpi", "period", "value", "source", "recorded_by", "recorded_at"]

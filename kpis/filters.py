@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from alignment.access import access_for
 from alignment.models import OrgUnit, Perspective, User
 from alignment.selectors import in_subtree_of
+from okrplatform.filters import SinceFilter
 from okrplatform.forms import BootstrapFormMixin
 
 from .health import Health
-from .models import KPI
+from .models import KPI, DataSource, Measurement
 
 
 def units_seen(request) -> QuerySet[OrgUnit]:
@@ -53,3 +54,29 @@ class KPIFilter(django_filters.FilterSet):
 
     def filter_below(self, queryset: QuerySet[KPI], name: str, value: bool) -> QuerySet[KPI]:
         return queryset  # read by filter_unit
+
+
+class KPIApiFilter(KPIFilter):
+    """The board's filters, and what systems syncing KPIs need besides."""
+
+    code = django_filters.CharFilter(label=_("Code"))
+    updated_since = SinceFilter("updated_at", label=_("Changed since"))
+
+    class Meta(KPIFilter.Meta):
+        fields = [*KPIFilter.Meta.fields, "code", "updated_since"]
+
+
+class MeasurementFilter(django_filters.FilterSet):
+    kpi = django_filters.CharFilter(field_name="kpi__code", label=_("KPI (code)"))
+    period_after = django_filters.DateFilter(
+        field_name="period", lookup_expr="gte", label=_("Periods from")
+    )
+    period_before = django_filters.DateFilter(
+        field_name="period", lookup_expr="lte", label=_("Periods until")
+    )
+    source = django_filters.ChoiceFilter(choices=DataSource.choices, label=_("Source"))
+    updated_since = SinceFilter("recorded_at", label=_("Recorded since"))
+
+    class Meta:
+        model = Measurement
+        fields = ["kpi", "period_after", "period_before", "source", "updated_since"]

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from okrplatform.forms import BootstrapFormMixin
+from okrplatform.forms import BootstrapFormMixin, SpreadsheetUploadForm
 
 from .health import period_start
 from .models import KPI
@@ -41,21 +41,13 @@ class MeasurementForm(BootstrapFormMixin, forms.Form):
         return period
 
 
-class UploadForm(BootstrapFormMixin, forms.Form):
-    DECIMAL_CHOICES = [
-        ("auto", _("Work it out from each number")),
-        (".", _("Point: 1,234.5")),
-        (",", _("Comma: 1.234,5")),
-    ]
+class UploadForm(SpreadsheetUploadForm):
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_(
             "CSV or XLSX with the columns kpi (its code), period, value and, if you like, note. "
             "The first row holds the column names."
         ),
-    )
-    decimal_separator = forms.ChoiceField(
-        label=_("Decimal separator"), choices=DECIMAL_CHOICES, initial="auto"
     )
 
 

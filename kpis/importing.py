@@ -106,14 +106,20 @@ def read_rows(uploaded, filename: str) -> list[dict]:
         from openpyxl import load_workbook
 
         sheet = load_workbook(uploaded, read_only=True, data_only=True).active
-        rows = sheet.iter_rows(values_only=True)
-    else:
-        text = uploaded.read().decode("utf-8-sig")
-        first_line = text.split("\n", 1)[0]
-        # Spreadsheets export with “,” or, where the comma is the decimal mark, with “;”.
-        delimiter = max(",;\t", key=first_line.count)
-        rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [str(cell or "").strip().lower() for cell in next(rows, [])]
+        return records_of(sheet.iter_rows(values_only=True))
+    return records_of(csv_rows(uploaded.read().decode("utf-8-sig")))
+
+
+def csv_rows(text: str):
+    # Spreadsheets export with “,” or, where the comma is the decimal mark, with “;”.
+    delimiter = max(",;\t", key=text.split("\n", 1)[0].count)
+    return csv.reader(io.StringIO(text), delimiter=delimiter)
+
+
+def records_of(rows) -> list[dict]:
+    """``[{"_header": [...]}, record, ...]``: one dict per non-blank row, keyed by column name
+    (lower case, spaces as underscores), with its row number as people count in ``_row``."""
+    header = [str(cell or "").strip().lower().replace(" ", "_") for cell in next(rows, [])]
     records = []
     for number, values in enumerate(rows, start=2):
         if number - 1 > MAX_ROWS:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from alignment.models import User
 from objectives.models import CheckIn, KeyResult
 from objectives.rollups import refresh_key_results, refresh_statuses
 from objectives.tasks import rollup_key_results
+from okrplatform.db import insert_rows
 
 from .health import period_start
 from .models import KPI, Measurement
@@ -95,24 +96,63 @@ def measurements_save(
     return report
 
 
-UPSERTED_FIELDS = ["value", "note", "source", "recorded_by", "recorded_at"]
+UPSERTED = ["value", "note", "source", "recorded_by_id", "recorded_at"]
 
 
 def _upsert_with_history(report: SaveReport, recorded_by: User | None) -> None:
-    """One INSERT ... ON CONFLICT DO UPDATE for new and changed values together, then their
-    history rows: the earlier value of a changed period stays in the history table."""
-    upserted = Measurement.objects.bulk_create(
-        [*report.created, *report.updated],
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["kpi", "period"],
-        update_fields=UPSERTED_FIELDS,
+    """One multi-row INSERT … ON CONFLICT DO UPDATE for new and changed values, then one for
+    their history rows: the earlier value of a changed period stays in the history table.
+
+    Raw multi-row statements rather than ``bulk_create``: ten thousand measurements a batch
+    arrive from other systems, and compiling the ORM's INSERT row by row would cost more than
+    the database's work."""
+    rows = [*report.created, *report.updated]
+    if not rows:
+        return
+    ops = connection.ops
+    adapted = {
+        id(measurement): (
+            measurement.kpi_id,
+            ops.adapt_datefield_value(measurement.period),
+            ops.adapt_decimalfield_value(measurement.value),
+            measurement.note,
+            measurement.source,
+            measurement.recorded_by_id,
+            ops.adapt_datetimefield_value(measurement.recorded_at),
+        )
+        for measurement in rows
+    }
+    returned = insert_rows(
+        Measurement._meta.db_table,
+        ["kpi_id", "period", *UPSERTED],
+        list(adapted.values()),
+        conflict=["kpi_id", "period"],
+        update=UPSERTED,
+        returning=["id", "kpi_id", "period"],
     )
-    report.created = upserted[: len(report.created)]
-    history = Measurement.history
-    history.bulk_history_create(report.created, batch_size=1000, default_user=recorded_by)
-    history.bulk_history_create(
-        report.updated, batch_size=1000, update=True, default_user=recorded_by
+    ids = {(kpi_id, str(period)[:10]): pk for pk, kpi_id, period in returned}
+    for measurement in rows:
+        measurement.pk = ids[(measurement.kpi_id, measurement.period.isoformat())]
+    history = Measurement.history.model
+    now = ops.adapt_datetimefield_value(timezone.now())
+    insert_rows(
+        history._meta.db_table,
+        [
+            "id",
+            "kpi_id",
+            "period",
+            *UPSERTED,
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            "history_user_id",
+        ],
+        [
+            (measurement.pk, *adapted[id(measurement)], now, None, kind, recorded_by_id)
+            for kind, group in (("+", report.created), ("~", report.updated))
+            for measurement in group
+            for recorded_by_id in [recorded_by.pk if recorded_by else None]
+        ],
     )
 
 
@@ -123,10 +163,15 @@ def follow_kpis_into_key_results(kpi_ids: Collection[int] | None = None) -> int:
     Returns how many check-ins were made.
     """
     driven = KeyResult.objects.filter(driving_kpi__isnull=False).select_related("driving_kpi")
-    latest = Measurement.objects.filter(period=F("kpi__latest_period"))
     if kpi_ids is not None:
         driven = driven.filter(driving_kpi_id__in=kpi_ids)
-        latest = latest.filter(kpi_id__in=kpi_ids)
+    driven = list(driven)
+    if not driven:
+        return 0  # most KPIs drive no key result: nothing more to read
+    latest = Measurement.objects.filter(
+        period=F("kpi__latest_period"),
+        kpi_id__in={key_result.driving_kpi_id for key_result in driven},
+    )
     latest_by_kpi = {measurement.kpi_id: measurement for measurement in latest}
     already = set(
         CheckIn.objects.filter(

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 
 from kpis.models import KPILink
 from okrplatform.admin import StyledAdmin, VersionedAdmin
@@ -22,6 +23,7 @@ from .models import (
     KeyResult,
     Objective,
 )
+from .resources import CycleResource, InitiativeResource, KeyResultResource, ObjectiveResource
 from .tasks import recompute_rollups
 
 
@@ -61,7 +63,8 @@ class ArchivedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Cycle)
-class CycleAdmin(RecomputesRollups, VersionedAdmin):
+class CycleAdmin(ImportExportMixin, RecomputesRollups, VersionedAdmin):
+    resource_classes = [CycleResource]
     list_display = ["name", "kind", "start_date", "end_date", "state", "parent", "expected"]
     list_filter = ["kind", "state"]
     list_select_related = ["parent"]
@@ -133,7 +136,8 @@ class CatchballThreadInline(admin.TabularInline):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(RecomputesRollups, VersionedAdmin):
+class ObjectiveAdmin(ImportExportMixin, RecomputesRollups, VersionedAdmin):
+    resource_classes = [ObjectiveResource]
     list_display = [
         "title",
         "progress_display",
@@ -261,7 +265,8 @@ class CheckInHistoryInline(admin.TabularInline):
 
 
 @admin.register(KeyResult)
-class KeyResultAdmin(RecomputesRollups, VersionedAdmin):
+class KeyResultAdmin(ImportExportMixin, RecomputesRollups, VersionedAdmin):
+    resource_classes = [KeyResultResource]
     list_display = [
         "title",
         "progress_display",
@@ -372,7 +377,8 @@ class InitiativeContributionInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(VersionedAdmin):
+class InitiativeAdmin(ImportExportMixin, VersionedAdmin):
+    resource_classes = [InitiativeResource]
     list_display = ["title", "unit", "cycle", "owner", "state", "due_date"]
     list_filter = ["state", "cycle", ("unit", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["unit", "cycle", "owner"]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from alignment.access import access_for
 from alignment.models import OrgUnit, User
 from okrplatform.concurrency import ConcurrentEditForm
-from okrplatform.forms import BootstrapFormMixin
+from okrplatform.forms import BootstrapFormMixin, SpreadsheetUploadForm
 
 from .models import CatchballMessage, Cycle, KeyResult, Objective
 from .progress import MetricType
@@ -238,3 +238,13 @@ class DeployForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, units, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units
+
+
+class SpreadsheetImportForm(SpreadsheetUploadForm):
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_(
+            "XLSX with an OKRs sheet (one row per key result) and, if you like, a KPIs sheet; or "
+            "one of them as CSV. The export of a unit has exactly this shape."
+        ),
+    )

@@ -38,6 +38,11 @@ WEIGHT_DIGITS = {"max_digits": 8, "decimal_places": 2}
 confidence_validators = [MinValueValidator(0), MaxValueValidator(10)]
 
 
+def validate_positive_weight(value: Decimal) -> None:
+    if value is not None and value <= 0:
+        raise ValidationError(_("The weight must be greater than zero."), code="min_value")
+
+
 class CycleQuerySet(TreeQuerySet):
     def containing(self, day: date) -> CycleQuerySet:
         return self.filter(start_date__lte=day, end_date__gte=day)
@@ -202,6 +207,7 @@ class Objective(TreeNode):
     weight = models.DecimalField(
         _("weight"),
         default=Decimal(1),
+        validators=[validate_positive_weight],
         **WEIGHT_DIGITS,
         help_text=_("How much this objective counts in its parent's progress."),
     )
@@ -373,7 +379,9 @@ class KeyResult(models.Model):
     )
     start_value = models.DecimalField(_("start"), null=True, blank=True, **VALUE_DIGITS)
     target_value = models.DecimalField(_("target"), **VALUE_DIGITS)
-    weight = models.DecimalField(_("weight"), default=Decimal(1), **WEIGHT_DIGITS)
+    weight = models.DecimalField(
+        _("weight"), default=Decimal(1), validators=[validate_positive_weight], **WEIGHT_DIGITS
+    )
     confidence = models.PositiveSmallIntegerField(
         _("confidence"),
         default=5,
@@ -468,6 +476,16 @@ class KeyResult(models.Model):
             raise ValidationError(
                 {"target_value": _("The target must differ from the start value.")}
             )
+        if moving and self.target_value is not None and self.start_value is not None:
+            rising = self.target_value > self.start_value
+            if self.direction == Direction.INCREASE and not rising:
+                raise ValidationError(
+                    {"target_value": _("To increase, the target must be above the start value.")}
+                )
+            if self.direction == Direction.DECREASE and rising:
+                raise ValidationError(
+                    {"target_value": _("To decrease, the target must be below the start value.")}
+                )
 
     @property
     def has_check_ins(self) -> bool:

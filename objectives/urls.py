@@ -21,4 +21,5 @@ urlpatterns = [
         "key-results/<int:pk>/check-ins/", views.key_result_check_ins, name="key_result_check_ins"
     ),
     path("key-results/<int:pk>/row/", views.key_result_row, name="key_result_row"),
+    path("import/", views.spreadsheet_import, name="spreadsheet_import"),
 ]

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import json
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,10 +24,17 @@ from alignment.models import OrgUnit
 from alignment.selectors import default_cycle
 from kpis.conflicts import possible_conflicts
 
-from . import quality
+from . import quality, spreadsheets
 from .catchball import actions_for, catchball_turn, is_party
 from .deployment import deployable_units, deployment_comparison, objective_deploy, units_with_copies
-from .forms import CatchballForm, CheckInForm, DeployForm, KeyResultFormSet, ObjectiveForm
+from .forms import (
+    CatchballForm,
+    CheckInForm,
+    DeployForm,
+    KeyResultFormSet,
+    ObjectiveForm,
+    SpreadsheetImportForm,
+)
 from .models import Cycle, KeyResult, Objective
 from .progress import progress_status, weighted_progress
 from .selectors import (
@@ -39,6 +52,7 @@ from .selectors import (
 from .services import check_in_record, objective_archive, objective_restore, objective_save
 
 OBJECTIVE_PAGE = "objectives/objective_detail.html"
+IMPORT_PAGE = "objectives/spreadsheet_import.html"
 
 
 def _get_objective_for_manager(request: HttpRequest, pk: int) -> Objective:
@@ -420,3 +434,93 @@ def objective_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
     objective_restore(objective=objective)
     messages.success(request, _("Restored: it counts in the figures again."))
     return redirect("objective_detail", pk=pk)
+
+
+IMPORT_SESSION_KEY = "okr-import"
+
+
+def _portable(value) -> str:
+    """A spreadsheet cell as text that survives the session and reads back the same."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date | datetime):
+        return value.isoformat()[:10] if isinstance(value, datetime) else value.isoformat()
+    return str(value)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spreadsheet_import(request: HttpRequest) -> HttpResponse:
+    """Import OKRs and KPIs from a spreadsheet: a preview of what changes, then confirm."""
+    access = access_for(request.user)
+    if not (access.sees_everything or access.managed_unit_ids):
+        raise PermissionDenied
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm_import(request)
+    form = SpreadsheetImportForm(
+        *((request.POST, request.FILES) if request.method == "POST" else ())
+    )
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        try:
+            sheets = spreadsheets.read_spreadsheet(uploaded, uploaded.name)
+        except (ValueError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile, KeyError) as error:
+            form.add_error(
+                "file", _("This file cannot be read as CSV or XLSX: %(error)s") % {"error": error}
+            )
+            return render(request, IMPORT_PAGE, context, status=400)
+        separator = form.cleaned_data["decimal_separator"]
+        plan = spreadsheets.plan_import(sheets, request.user, separator)
+        context.update({"plan": plan, "previewed": True})
+        if not plan.problems:
+            request.session[IMPORT_SESSION_KEY] = json.dumps(
+                {
+                    "separator": separator,
+                    "sheets": {
+                        name: [
+                            records[0],
+                            *(
+                                {key: _portable(value) for key, value in record.items()}
+                                | {"_row": record["_row"]}
+                                for record in records[1:]
+                            ),
+                        ]
+                        for name, records in sheets.items()
+                    },
+                }
+            )
+    return render(
+        request,
+        IMPORT_PAGE,
+        context,
+        status=400 if context.get("plan") and context["plan"].problems else 200,
+    )
+
+
+def _confirm_import(request: HttpRequest) -> HttpResponse:
+    stored = request.session.pop(IMPORT_SESSION_KEY, None)
+    if not stored:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("spreadsheet_import")
+    stored = json.loads(stored)
+    # Planned again: rights and data may have changed since the preview.
+    plan = spreadsheets.plan_import(stored["sheets"], request.user, stored["separator"])
+    if plan.problems:
+        return render(
+            request,
+            IMPORT_PAGE,
+            {"form": SpreadsheetImportForm(), "plan": plan, "previewed": True},
+            status=400,
+        )
+    spreadsheets.apply_import(plan)
+    messages.success(
+        request,
+        _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+        % {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged},
+    )
+    return redirect("organisation")

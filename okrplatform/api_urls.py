@@ -1,9 +1,52 @@
-"""The REST API under /api/."""
+"""The REST API under /api/: every resource, its OpenAPI schema and browsable docs."""
 
-from django.urls import path
+from django.http import HttpRequest, JsonResponse
+from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
-from alignment.api import UnitSummaryView
+from alignment.api import CycleViewSet, OrgUnitViewSet, TensionViewSet, UnitSummaryView
+from kpis.api import InterventionViewSet, KPIViewSet, MeasurementViewSet
+from objectives.api import (
+    CheckInViewSet,
+    InitiativeViewSet,
+    KeyResultViewSet,
+    ObjectiveViewSet,
+)
+from reviews.api import DecisionViewSet, ReviewViewSet
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False  # one URL per resource: JSON, as the schema says
+
+
+router = Router()
+router.register("org-units", OrgUnitViewSet, basename="orgunit")
+router.register("cycles", CycleViewSet, basename="cycle")
+router.register("objectives", ObjectiveViewSet, basename="objective")
+router.register("key-results", KeyResultViewSet, basename="keyresult")
+router.register("check-ins", CheckInViewSet, basename="checkin")
+router.register("initiatives", InitiativeViewSet, basename="initiative")
+router.register("kpis", KPIViewSet, basename="kpi")
+router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("interventions", InterventionViewSet, basename="intervention")
+router.register("tensions", TensionViewSet, basename="tension")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("decisions", DecisionViewSet, basename="decision")
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str) -> JsonResponse:
+    """Anything else under /api/ answers in JSON too, as a client of the API expects."""
+    return JsonResponse({"detail": _("There is no such resource in the API.")}, status=404)
+
 
 urlpatterns = [
     path("org-units/<int:pk>/summary/", UnitSummaryView.as_view(), name="api_unit_summary"),
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("", include(router.urls)),
+    re_path(r"^(?P<path>.*)$", not_found),
 ]

@@ -14,7 +14,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 
-def edit_conflict_message(instance: models.Model) -> str:
+def last_change(instance: models.Model) -> dict:
+    """Who changed a versioned object last, and when, for the message that refuses a stale edit."""
     latest = (
         instance.history.select_related("history_user").first()
         if hasattr(instance, "history")
@@ -26,10 +27,14 @@ def edit_conflict_message(instance: models.Model) -> str:
         if latest
         else ""
     )
+    return {"thing": instance._meta.verbose_name, "who": who, "when": when}
+
+
+def edit_conflict_message(instance: models.Model) -> str:
     return _(
         "This %(thing)s was changed by %(who)s since you opened it (%(when)s). Your input is "
         "kept below: check it against the current values, then save again to replace them."
-    ) % {"thing": instance._meta.verbose_name, "who": who, "when": when}
+    ) % last_change(instance)
 
 
 class ConcurrentEditForm(forms.ModelForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapFormMixin:
@@ -29,3 +30,17 @@ class BootstrapFormMixin:
                 widget = self.fields[name].widget
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class SpreadsheetUploadForm(BootstrapFormMixin, forms.Form):
+    """A spreadsheet and how its numbers are written; subclasses say what the file holds."""
+
+    DECIMAL_CHOICES = [
+        ("auto", _("Work it out from each number")),
+        (".", _("Point: 1,234.5")),
+        (",", _("Comma: 1.234,5")),
+    ]
+    file = forms.FileField(label=_("Spreadsheet"))
+    decimal_separator = forms.ChoiceField(
+        label=_("Decimal separator"), choices=DECIMAL_CHOICES, initial="auto"
+    )

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "import_export",
     "simple_history",
@@ -222,23 +223,59 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- REST framework ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous request is answered 401 with ``WWW-Authenticate: Token``.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "okrplatform.api.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "okrplatform.api.RulesPermission",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "okrplatform.api.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["okrplatform.api.TokenWriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token_writes": env_str("API_WRITE_THROTTLE", "600/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # JSON only: no ?format= switch to other renderers.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "okrplatform API",
-    "DESCRIPTION": "Objectives, key results, KPIs and their alignment.",
+    "DESCRIPTION": (
+        "Objectives, key results, check-ins, KPIs and their measurements, interventions, "
+        "tensions, reviews and decisions. Authenticate with `Authorization: Token <key>`. "
+        "Lists are paginated (`page`, `page_size` up to 500), filtered and ordered "
+        "(`ordering`). The same role rules hold as in the app: a person sees the units they "
+        "belong to, those below and those above, and changes what their role allows."
+    ),
     "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CheckInSourceEnum": "objectives.models.CheckIn.Source",
+        "MeasurementSourceEnum": "kpis.models.DataSource",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "okrplatform.api_schema.describe_errors",
+    ],
+}
+
+# Throttling counts in the cache: shared across workers when CACHE_URL points at Redis.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
 # --- Celery -----------------------------------------------------------------------------------

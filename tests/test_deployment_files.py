@@ -68,6 +68,7 @@ def test_it_runs_in_production_mode_against_its_own_services(compose):
     assert environment["DATABASE_URL"].startswith("postgres://")
     assert "@db:5432/" in environment["DATABASE_URL"]
     assert environment["CELERY_BROKER_URL"] == "redis://redis:6379/0"
+    assert environment["CACHE_URL"] == "redis://redis:6379/1", "throttling must be shared"
 
 
 def test_the_image_serves_with_gunicorn_and_collects_static_files():

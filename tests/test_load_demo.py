@@ -19,6 +19,7 @@ from alignment.strategy_map import strategy_map
 from alignment.xmatrix import x_matrix
 from kpis.models import KPI, Intervention, KPILink
 from objectives.models import CheckIn, Cycle, KeyResult, Objective
+from objectives.spreadsheets import apply_import, export_workbook, plan_import, read_spreadsheet
 from reviews.models import Decision, ObjectiveGrade, ReviewMeeting
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,31 @@ def test_the_strategy_shows_as_a_map_a_matrix_and_a_strategy_map(demo, client):
         assert f">{region}</a>" in page
     for view in ("alignment_map", "x_matrix", "strategy_map", "quality"):
         assert client.get(reverse(view), scope).status_code == 200
+
+
+def test_the_organisation_round_trips_through_its_spreadsheet_unchanged(demo):
+    company = OrgUnit.objects.get(parent=None)
+    strategic_plan = Cycle.objects.get(parent=None)  # every year and quarter lies within it
+    elena = User.objects.get(username="elena")
+
+    def everything() -> tuple:
+        return (
+            row_counts(),
+            list(Objective.objects.order_by("pk").values()),
+            list(KeyResult.objects.order_by("pk").values()),
+            list(KPI.objects.order_by("pk").values()),
+        )
+
+    before = everything()
+    workbook = export_workbook(company, strategic_plan, elena)
+    plan = plan_import(read_spreadsheet(io.BytesIO(workbook), "demo.xlsx"), elena, "auto")
+
+    assert plan.problems == []
+    assert (plan.created, plan.updated) == (0, 0)
+    assert plan.unchanged == (
+        Objective.objects.active().count()
+        + KeyResult.objects.filter(objective__archived_at=None).count()
+        + KPI.objects.count()
+    )
+    apply_import(plan)
+    assert everything() == before

@@ -1,0 +1,202 @@
+#!/usr/bin/env python
+"""Benchmark the REST API as other systems use it: over HTTP, against gunicorn with 2 workers.
+
+    .venv/bin/python bench/bench_api.py
+
+PostgreSQL only (the benchmark database of bench_okrs.py and bench_kpis.py; generated on first
+use). Starts gunicorn on 127.0.0.1:8099 with DEBUG off and Celery tasks queued in Redis
+(database 14, emptied afterwards), then from this process:
+
+1. ingests 100,000 measurements in 10 bulk requests of 10,000 (old periods, so nothing else
+   moves), then sends the same 10 batches again (the idempotent path: nothing changes);
+2. loads ``GET /api/objectives/?page_size=50`` with wrk (2 threads, 16 connections, 20 s).
+
+The measurements it wrote are deleted afterwards. Needs ``wrk`` (``apt-get install wrk``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+
+from common import ROOT, configure, ensure_organisation, write_results
+
+PORT = 8099
+BROKER = "redis://127.0.0.1:6379/14"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--batches", type=int, default=10)
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--seconds", type=int, default=20)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    configure("postgres")
+
+    from django.core.management import call_command
+    from django.db.models import Min
+
+    from alignment.models import ApiToken, User
+    from kpis.health import shift_periods
+    from kpis.models import KPI, Measurement
+    from kpis.rollups import refresh_kpis
+
+    ensure_organisation()
+    if not KPI.objects.filter(code="gen-kpi-0").exists():
+        call_command("generate_kpis", kpis=5_000, weeks=104)
+    manager = User.objects.get(username="gen-manager-0")
+    ApiToken.objects.filter(user=manager, name="bench").delete()
+    _token, key = ApiToken.issue(user=manager, name="bench")
+
+    kpis = list(
+        KPI.objects.annotate(first_period=Min("measurements__period"))
+        .order_by("id")
+        .values_list("id", "code", "frequency", "first_period")
+    )
+    batches = backfill_batches(kpis, args.batches, args.batch_size, shift_periods)
+    total = sum(len(batch) for batch in batches)
+    before = Measurement.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    history_before = (
+        Measurement.history.order_by("-history_id").values_list("history_id", flat=True).first()
+        or 0
+    )
+
+    results: dict = {"server": "gunicorn -w 2 (sync), DEBUG off, PostgreSQL, Celery via Redis"}
+    server = start_gunicorn()
+    try:
+        print(f"\nIngesting {total:,} measurements in {len(batches)} requests…")
+        results["bulk_new"] = ingest(batches, key, "new values")
+        results["bulk_unchanged"] = ingest(batches, key, "same values again")
+        print(f"\nGET /api/objectives/?page_size=50 under wrk for {args.seconds} s…")
+        results["objectives_list"] = load_test(
+            f"http://127.0.0.1:{PORT}/api/objectives/?page_size=50", key, args.seconds
+        )
+        results["kpis_list"] = load_test(
+            f"http://127.0.0.1:{PORT}/api/kpis/?page_size=50", key, args.seconds
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        cleaned = Measurement.objects.filter(pk__gt=before)
+        touched = set(cleaned.values_list("kpi_id", flat=True))
+        cleaned.delete()
+        Measurement.history.filter(history_id__gt=history_before).delete()
+        refresh_kpis(touched)
+        ApiToken.objects.filter(user=manager, name="bench").delete()
+        subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], capture_output=True, check=False)
+    write_results("api", "postgres", results)
+
+
+def backfill_batches(kpis, batches: int, size: int, shift_periods) -> list[list[dict]]:
+    """Periods before each KPI's first: new rows that move neither health nor key results."""
+    items = []
+    per_kpi = -(-batches * size // len(kpis))
+    for kpi_id, code, frequency, first_period in kpis:
+        start = first_period or date.today()
+        for back in range(1, per_kpi + 1):
+            period = shift_periods(start, frequency, -back)
+            items.append({"kpi": code, "period": period.isoformat(), "value": f"{kpi_id % 97}.5"})
+    items = items[: batches * size]
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def start_gunicorn() -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CELERY_BROKER_URL": BROKER,
+        "CACHE_URL": "redis://127.0.0.1:6379/14",
+        "API_WRITE_THROTTLE": "100000/minute",
+    }
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "okrplatform.wsgi",
+            "--workers=2",
+            f"--bind=127.0.0.1:{PORT}",
+            "--timeout=120",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/api/schema/", timeout=1)
+        except urllib.error.HTTPError:
+            return server  # 401: up and refusing the anonymous
+        except OSError:
+            time.sleep(0.2)
+        else:
+            return server
+    server.terminate()
+    sys.exit("gunicorn did not start")
+
+
+def ingest(batches: list[list[dict]], key: str, label: str) -> dict:
+    timings, counts = [], {"created": 0, "updated": 0, "unchanged": 0}
+    for batch in batches:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{PORT}/api/measurements/bulk/",
+            data=json.dumps({"items": batch}).encode(),
+            headers={"Authorization": f"Token {key}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=120) as response:
+            answer = json.load(response)
+        timings.append(time.perf_counter() - started)
+        for name in counts:
+            counts[name] += answer[name]
+        print(".", end="", flush=True)
+    items = sum(len(batch) for batch in batches)
+    seconds = sum(timings)
+    print(
+        f"\n  {label:<20} {items:>9,} items in {seconds:6.2f} s = {items / seconds:>8,.0f}/s"
+        f"   (slowest request {max(timings):.2f} s; {counts})"
+    )
+    return {
+        "items": items,
+        "seconds": round(seconds, 2),
+        "per_second": round(items / seconds),
+        "slowest_request_s": round(max(timings), 2),
+        **counts,
+    }
+
+
+def load_test(url: str, key: str, seconds: int) -> dict:
+    output = subprocess.run(
+        [
+            *("wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"),
+            *("-H", f"Authorization: Token {key}", url),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "Non-2xx" in output:
+        sys.exit(f"wrk saw errors:\n{output}")
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.MULTILINE))
+    figures = {
+        "requests_per_second": float(re.search(r"Requests/sec:\s+(\S+)", output).group(1)),
+        "p50": latency["50"],
+        "p99": latency["99"],
+    }
+    print(f"  {url.split(':' + str(PORT))[1]:<32} {figures}")
+    return figures
+
+
+if __name__ == "__main__":
+    main()

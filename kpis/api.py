@@ -1,0 +1,421 @@
+"""The REST API of KPIs, measurements and interventions.
+
+Measurements from other systems come in one at a time or in batches of up to 10,000 that name
+KPIs by their code. A batch is atomic: one bad item and nothing is saved, every bad item named by
+its index and field. Sending the same batch again changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError, PermissionDenied
+from rest_framework.response import Response
+
+from alignment.access import access_for
+from objectives.api import PersonField, UnitField
+
+from .filters import KPIApiFilter, MeasurementFilter
+from .health import period_start
+from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
+from .models import KPI, DataSource, Intervention, Measurement
+from .services import MeasurementInput, measurements_save
+
+BULK_LIMIT = 10_000
+# Measurement.value is numeric(20, 4).
+MAX_DECIMALS, MAX_WHOLE_DIGITS = 4, 16
+
+
+def _visible_kpis(queryset: QuerySet, request, prefix: str = "") -> QuerySet:
+    access = access_for(request.user)
+    if access.sees_everything:
+        return queryset
+    return queryset.filter(
+        Q(**{f"{prefix}unit_id__in": access.visible_unit_ids})
+        | Q(**{f"{prefix}owner": request.user})
+    )
+
+
+class KPISerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="kpi-detail")
+    unit = UnitField(read_only=True)
+    owner = PersonField(read_only=True, allow_null=True)
+    health_label = serializers.CharField(source="get_health_display", read_only=True)
+
+    class Meta:
+        model = KPI
+        fields = [
+            "id",
+            "url",
+            "code",
+            "name",
+            "definition",
+            "unit",
+            "owner",
+            "unit_label",
+            "direction",
+            "frequency",
+            "target",
+            "warning_threshold",
+            "critical_threshold",
+            "indicator",
+            "perspective",
+            "source",
+            "is_active",
+            "latest_value",
+            "latest_period",
+            "health",
+            "health_label",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="measurement-detail")
+    kpi = serializers.SlugRelatedField(
+        slug_field="code", queryset=KPI.objects.all(), help_text="The KPI's code."
+    )
+    kpi_url = serializers.HyperlinkedRelatedField(
+        source="kpi", view_name="kpi-detail", read_only=True
+    )
+    period = serializers.DateField(
+        help_text="Any day of the period; it is stored as the period's first day."
+    )
+    value = serializers.DecimalField(max_digits=20, decimal_places=4)
+    recorded_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id",
+            "url",
+            "kpi",
+            "kpi_url",
+            "period",
+            "value",
+            "note",
+            "source",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["source", "recorded_by", "recorded_at"]
+
+    def validate(self, attrs):
+        kpi, period = attrs["kpi"], attrs["period"]
+        if period_start(period, kpi.frequency) > timezone.localdate():
+            raise serializers.ValidationError({"period": _("That period has not started yet.")})
+        return attrs
+
+
+class BulkItemSerializer(serializers.Serializer):
+    kpi = serializers.CharField(help_text="The KPI's code: its stable external key.")
+    period = serializers.DateField(help_text="Any day of the period, as YYYY-MM-DD.")
+    value = serializers.DecimalField(max_digits=20, decimal_places=4)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class BulkRequestSerializer(serializers.Serializer):
+    items = BulkItemSerializer(many=True, help_text=f"Up to {BULK_LIMIT:,} measurements.")
+
+
+class BulkResultSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class BulkProblemSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The item's position in `items`, from 0.")
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class BulkErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = BulkProblemSerializer(many=True)
+
+
+def _decimal(raw) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
+        raise InvalidOperation
+    value = Decimal(str(raw).strip())
+    if not value.is_finite():
+        raise InvalidOperation
+    _sign, digits, exponent = value.as_tuple()
+    decimals = max(0, -exponent)
+    if decimals > MAX_DECIMALS or len(digits) - decimals > MAX_WHOLE_DIGITS:
+        raise InvalidOperation
+    return value
+
+
+def bulk_inputs(items, request) -> tuple[list[MeasurementInput], list[dict]]:
+    """Every item checked by hand rather than by a serializer per item: ten thousand of them
+    must validate in milliseconds. Three queries, however many items."""
+    if not isinstance(items, list):
+        return [], [{"index": -1, "field": "items", "message": _("Send a list of items.")}]
+    if len(items) > BULK_LIMIT:
+        message = _("At most %(max)s items per batch; send the rest in another.") % {
+            "max": f"{BULK_LIMIT:,}"
+        }
+        return [], [{"index": -1, "field": "items", "message": message}]
+    codes = {str(item.get("kpi", "")) for item in items if isinstance(item, dict)}
+    kpis = {kpi.code: kpi for kpi in KPI.objects.filter(code__in=codes)}
+    allowed = {
+        code for code, kpi in kpis.items() if request.user.has_perm("kpis.record_measurement", kpi)
+    }
+    today = timezone.localdate()
+    inputs, problems = [], []
+
+    def problem(index: int, field: str, message: str) -> None:
+        problems.append({"index": index, "field": field, "message": message})
+
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problem(index, "item", _("Each item is an object with kpi, period and value."))
+            continue
+        code = item.get("kpi")
+        kpi = kpis.get(code) if isinstance(code, str) else None
+        if kpi is None:
+            problem(index, "kpi", _("There is no KPI with the code “%(code)s”.") % {"code": code})
+        elif code not in allowed:
+            problem(index, "kpi", _("You may not record values for “%(kpi)s”.") % {"kpi": kpi})
+        try:
+            period = date.fromisoformat(item.get("period"))
+        except (TypeError, ValueError):
+            period = None
+            problem(index, "period", _("Write the period as a date: YYYY-MM-DD."))
+        try:
+            value = _decimal(item.get("value"))
+        except (InvalidOperation, ValueError):
+            value = None
+            problem(
+                index,
+                "value",
+                _("Give a number with at most 4 decimals, such as 42 or 7.25."),
+            )
+        note = item.get("note", "")
+        if not isinstance(note, str):
+            problem(index, "note", _("A note is text."))
+            note = ""
+        if kpi is not None and period is not None:
+            if period_start(period, kpi.frequency) > today:
+                problem(index, "period", _("That period has not started yet."))
+            elif value is not None and code in allowed:
+                inputs.append(MeasurementInput(kpi, period, value, note))
+    return inputs, problems
+
+
+@extend_schema_view(
+    list=extend_schema(summary="KPIs you see, with their latest value and health"),
+    retrieve=extend_schema(summary="A KPI"),
+)
+class KPIViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = KPI.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = KPISerializer
+    filterset_class = KPIApiFilter
+    ordering_fields = ["name", "code", "health", "updated_at", "id"]
+    ordering = ["id"]
+    object_permissions = {"default": "kpis.see_kpi"}
+
+    def get_queryset(self) -> QuerySet[KPI]:
+        return _visible_kpis(KPI.objects.select_related("unit", "owner"), self.request)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Measurements of the KPIs you see"),
+    retrieve=extend_schema(summary="A measurement"),
+    create=extend_schema(
+        summary="Record one measurement",
+        description="A period sent again takes the new value and keeps the earlier one in "
+        "history; the KPI's health, the key results it drives and its interventions follow.",
+    ),
+)
+class MeasurementViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = Measurement.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = MeasurementSerializer
+    filterset_class = MeasurementFilter
+    ordering_fields = ["period", "recorded_at", "id"]
+    ordering = ["id"]
+    object_permissions = {}
+
+    def get_queryset(self) -> QuerySet[Measurement]:
+        measurements = Measurement.objects.select_related("kpi", "recorded_by")
+        return _visible_kpis(measurements, self.request, "kpi__")
+
+    def create(self, request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if not request.user.has_perm("kpis.record_measurement", data["kpi"]):
+            raise PermissionDenied(_("You may not record values for this KPI."))
+        measurements_save(
+            items=[
+                MeasurementInput(data["kpi"], data["period"], data["value"], data.get("note", ""))
+            ],
+            source=DataSource.API,
+            recorded_by=request.user,
+        )
+        stored = Measurement.objects.select_related("kpi", "recorded_by").get(
+            kpi=data["kpi"], period=period_start(data["period"], data["kpi"].frequency)
+        )
+        return Response(self.get_serializer(stored).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Record up to 10,000 measurements at once",
+        description="Atomic: one bad item answers 400 listing every bad item by index and "
+        "field, and nothing is saved. Idempotent per KPI and period: sending the same batch "
+        "again changes nothing.",
+        request=BulkRequestSerializer,
+        responses={
+            200: BulkResultSerializer,
+            400: OpenApiResponse(BulkErrorSerializer, description="Nothing was saved."),
+        },
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request) -> Response:
+        try:
+            items = request.data.get("items") if isinstance(request.data, dict) else None
+        except ParseError as error:  # answered in the shape the schema promises for a 400
+            problem = {"index": -1, "field": "items", "message": str(error.detail)}
+            return self._refused([problem])
+        inputs, problems = bulk_inputs(items, request)
+        if problems:
+            return self._refused(problems)
+        report = measurements_save(items=inputs, source=DataSource.API, recorded_by=request.user)
+        return Response(
+            {
+                "received": len(items),
+                "created": len(report.created),
+                "updated": len(report.updated),
+                "unchanged": report.unchanged,
+            }
+        )
+
+    def _refused(self, problems: list[dict]) -> Response:
+        return Response(
+            {
+                "detail": _("%(count)d problems; nothing was saved.") % {"count": len(problems)},
+                "errors": problems,
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="intervention-detail")
+    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kpi_url = serializers.HyperlinkedRelatedField(
+        source="kpi", view_name="kpi-detail", read_only=True
+    )
+    objective_url = serializers.HyperlinkedRelatedField(
+        source="objective", view_name="objective-detail", read_only=True
+    )
+    assignees = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "url",
+            "kpi",
+            "kpi_url",
+            "objective",
+            "objective_url",
+            "state",
+            "trigger_health",
+            "trigger_value",
+            "trigger_period",
+            "assignees",
+            "opened_at",
+            "acknowledged_at",
+            "recovered_at",
+            "resolved_at",
+        ]
+        read_only_fields = fields
+
+
+class NoteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Interventions you see"),
+    retrieve=extend_schema(summary="An intervention"),
+)
+class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Intervention.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = InterventionSerializer
+    ordering_fields = ["opened_at", "id"]
+    ordering = ["-opened_at", "-id"]
+    filterset_fields = ["state", "kpi", "objective"]
+    object_permissions = {
+        "acknowledge": "kpis.work_on_intervention",
+        "notes": "kpis.work_on_intervention",
+        "resolve": "kpis.work_on_intervention",
+        "default": "kpis.see_intervention",
+    }
+
+    def get_queryset(self) -> QuerySet[Intervention]:
+        interventions = Intervention.objects.select_related("kpi", "objective").prefetch_related(
+            "assignees"
+        )
+        access = access_for(self.request.user)
+        if access.sees_everything:
+            return interventions
+        return interventions.filter(
+            Q(kpi__unit_id__in=access.visible_unit_ids)
+            | Q(objective__unit_id__in=access.visible_unit_ids)
+            | Q(assignees=self.request.user)
+        ).distinct()
+
+    def _respond(self, intervention: Intervention) -> Response:
+        intervention.refresh_from_db()
+        return Response(self.get_serializer(intervention).data)
+
+    @extend_schema(request=None, summary="Say you are on it")
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None) -> Response:
+        intervention = self.get_object()
+        intervention_acknowledge(intervention=intervention, by=request.user)
+        return self._respond(intervention)
+
+    @extend_schema(request=NoteSerializer, summary="Write a note for the others")
+    @action(detail=True, methods=["post"])
+    def notes(self, request, pk=None) -> Response:
+        intervention = self.get_object()
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        text = serializer.validated_data.get("text", "").strip()
+        if not text:
+            raise serializers.ValidationError({"text": _("Write the note.")})
+        intervention_add_note(intervention=intervention, author=request.user, text=text)
+        return self._respond(intervention)
+
+    @extend_schema(request=NoteSerializer, summary="Resolve it, with an optional closing note")
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None) -> Response:
+        intervention = self.get_object()
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        intervention_resolve(
+            intervention=intervention,
+            by=request.user,
+            note=serializer.validated_data.get("text", ""),
+        )
+        return self._respond(intervention)

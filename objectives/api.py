@@ -1,0 +1,535 @@
+"""The REST API of objectives, key results, check-ins and initiatives.
+
+Writes go through the same rules and services as the pages: rollups follow after commit,
+check-ins are a record (created, never changed), archived objectives stay readable.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from alignment.access import access_for
+from alignment.models import OrgUnit, User
+from kpis.models import KPI
+from okrplatform.api import VersionedSerializer, as_saved
+from reviews.models import KeyResultGrade, ObjectiveGrade
+
+from .filters import CheckInFilter, InitiativeFilter, KeyResultFilter, ObjectiveFilter
+from .models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from .services import check_in_record
+from .tasks import recompute_rollups
+
+
+def _visible(queryset: QuerySet, request, unit_field: str, owner_field: str | None = None):
+    """Rows in the units the person sees (and, where given, what they own anywhere)."""
+    access = access_for(request.user)
+    if access.sees_everything:
+        return queryset
+    seen = Q(**{f"{unit_field}__in": access.visible_unit_ids})
+    if owner_field:
+        seen |= Q(**{owner_field: request.user})
+    return queryset.filter(seen)
+
+
+class GradeSerializer(serializers.Serializer):
+    score = serializers.DecimalField(max_digits=3, decimal_places=2)
+    is_success = serializers.BooleanField(required=False)
+    miss_cause = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(allow_blank=True)
+
+
+class UnitField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", OrgUnit.objects.all())
+        kwargs.setdefault("help_text", "The unit's code.")
+        super().__init__(**kwargs)
+
+
+class CycleField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Cycle.objects.all())
+        kwargs.setdefault("help_text", "The cycle's code, e.g. 2026-q4.")
+        super().__init__(**kwargs)
+
+
+class PersonField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "username")
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", User.objects.filter(is_active=True))
+        kwargs.setdefault("help_text", "A username.")
+        super().__init__(**kwargs)
+
+
+class ObjectiveSerializer(VersionedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="objective-detail")
+    unit = UnitField()
+    unit_url = serializers.HyperlinkedRelatedField(
+        source="unit", view_name="orgunit-detail", read_only=True
+    )
+    cycle = CycleField()
+    cycle_url = serializers.HyperlinkedRelatedField(
+        source="cycle", view_name="cycle-detail", read_only=True
+    )
+    owner = PersonField()
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Objective.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The id of the objective one level up this one aligns to.",
+    )
+    parent_url = serializers.HyperlinkedRelatedField(
+        source="parent", view_name="objective-detail", read_only=True, allow_null=True
+    )
+    key_results = serializers.HyperlinkedRelatedField(
+        many=True, read_only=True, view_name="keyresult-detail"
+    )
+    progress = serializers.FloatField(
+        read_only=True, allow_null=True, help_text="0 to 1; null while nothing is measured."
+    )
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    expected_progress = serializers.SerializerMethodField(
+        help_text="The elapsed share of the cycle, 0 to 1."
+    )
+    is_aligned = serializers.BooleanField(read_only=True)
+    archived = serializers.SerializerMethodField()
+    grade = serializers.SerializerMethodField(help_text="The final grade, once graded.")
+
+    class Meta:
+        model = Objective
+        fields = [
+            "id",
+            "url",
+            "title",
+            "description",
+            "unit",
+            "unit_url",
+            "cycle",
+            "cycle_url",
+            "owner",
+            "level",
+            "kind",
+            "perspective",
+            "parent",
+            "parent_url",
+            "progress_source",
+            "weight",
+            "key_results",
+            "progress",
+            "status",
+            "status_label",
+            "expected_progress",
+            "is_aligned",
+            "catchball",
+            "deployed_from",
+            "archived",
+            "grade",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ["status", "catchball", "deployed_from", "created_at", "updated_at"]
+
+    def get_expected_progress(self, objective: Objective) -> float:
+        return round(objective.cycle.expected_progress(), 4)
+
+    def get_archived(self, objective: Objective) -> bool:
+        return objective.is_archived
+
+    @extend_schema_field(GradeSerializer(allow_null=True))
+    def get_grade(self, objective: Objective) -> dict | None:
+        grade: ObjectiveGrade | None = getattr(objective, "grade", None)
+        if grade is None:
+            return None
+        return {
+            "score": grade.score,
+            "is_success": grade.is_success,
+            "miss_cause": grade.miss_cause,
+            "reason": grade.reason,
+        }
+
+    def validate_cycle(self, cycle: Cycle) -> Cycle:
+        if cycle.is_closed and (self.instance is None or self.instance.cycle_id != cycle.pk):
+            raise serializers.ValidationError(_("This cycle is closed: choose an open one."))
+        return cycle
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        parent = attrs.get("parent")
+        if parent is not None and not self.context["request"].user.has_perm(
+            "objectives.see_objective", parent
+        ):
+            raise serializers.ValidationError({"parent": _("You do not see that objective.")})
+        as_saved(Objective, self.instance, attrs)
+        return attrs
+
+
+class KeyResultSerializer(VersionedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="keyresult-detail")
+    objective_url = serializers.HyperlinkedRelatedField(
+        source="objective", view_name="objective-detail", read_only=True
+    )
+    owner = PersonField()
+    driving_kpi = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=KPI.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The code of the KPI whose measurements this key result takes.",
+    )
+    progress = serializers.FloatField(read_only=True, help_text="0 to 1.")
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    grade = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KeyResult
+        fields = [
+            "id",
+            "url",
+            "objective",
+            "objective_url",
+            "title",
+            "owner",
+            "metric_type",
+            "unit_label",
+            "direction",
+            "start_value",
+            "target_value",
+            "weight",
+            "driving_kpi",
+            "current_value",
+            "confidence",
+            "last_check_in_at",
+            "progress",
+            "status",
+            "status_label",
+            "grade",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = [
+            "current_value",
+            "confidence",
+            "last_check_in_at",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(GradeSerializer(allow_null=True))
+    def get_grade(self, key_result: KeyResult) -> dict | None:
+        grade: KeyResultGrade | None = getattr(key_result, "grade", None)
+        return None if grade is None else {"score": grade.score, "reason": grade.reason}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and attrs.get("objective", self.instance.objective) != (
+            self.instance.objective
+        ):
+            raise serializers.ValidationError(
+                {"objective": _("A key result stays with its objective.")}
+            )
+        candidate = as_saved(KeyResult, self.instance, attrs)
+        # The model settles yes/no results to 0 → 1.
+        for field in ("direction", "start_value", "target_value"):
+            attrs[field] = getattr(candidate, field)
+        return attrs
+
+
+class CheckInSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="checkin-detail")
+    key_result_url = serializers.HyperlinkedRelatedField(
+        source="key_result", view_name="keyresult-detail", read_only=True
+    )
+    author = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="Empty when the system checked in from a KPI.",
+    )
+    confidence = serializers.IntegerField(min_value=0, max_value=10)
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "id",
+            "url",
+            "key_result",
+            "key_result_url",
+            "value",
+            "confidence",
+            "note",
+            "author",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = ["author", "source", "created_at"]
+
+
+class InitiativeSerializer(VersionedSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="initiative-detail")
+    unit = UnitField()
+    cycle = CycleField()
+    owner = PersonField()
+    key_results = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "url",
+            "title",
+            "description",
+            "unit",
+            "cycle",
+            "owner",
+            "state",
+            "start_date",
+            "due_date",
+            "key_results",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        due = attrs.get("due_date", getattr(self.instance, "due_date", None))
+        if start and due and due < start:
+            raise serializers.ValidationError(
+                {"due_date": _("The due date cannot be before the start date.")}
+            )
+        return attrs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Objectives you see, with their computed figures"),
+    retrieve=extend_schema(summary="An objective"),
+    create=extend_schema(summary="Create an objective (managers of its unit)"),
+    update=extend_schema(summary="Change an objective (send the version you read)"),
+    partial_update=extend_schema(summary="Change some fields (send the version you read)"),
+    destroy=extend_schema(
+        summary="Archive an objective: it leaves every figure and stays in history"
+    ),
+)
+class ObjectiveViewSet(viewsets.ModelViewSet):
+    queryset = Objective.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = ObjectiveSerializer
+    filterset_class = ObjectiveFilter
+    ordering_fields = ["title", "progress", "updated_at", "id"]
+    ordering = ["id"]
+    object_permissions = {
+        "update": "objectives.edit_objective",
+        "partial_update": "objectives.edit_objective",
+        "destroy": "objectives.edit_objective",
+        "restore": "objectives.edit_objective",
+        "default": "objectives.see_objective",
+    }
+
+    def get_queryset(self) -> QuerySet[Objective]:
+        objectives = Objective.objects.select_related(
+            "unit", "cycle", "owner", "grade"
+        ).prefetch_related(Prefetch("key_results", KeyResult.objects.only("pk", "objective")))
+        if self.action == "list" and "archived" not in self.request.query_params:
+            objectives = objectives.filter(archived_at__isnull=True)
+        return _visible(objectives, self.request, "unit_id", "owner")
+
+    @transaction.atomic
+    def perform_create(self, serializer) -> None:
+        unit = serializer.validated_data["unit"]
+        if not self.request.user.has_perm("objectives.create_objective_in", unit):
+            raise PermissionDenied(
+                _("Only a manager of %(unit)s creates its objectives.") % {"unit": unit}
+            )
+        serializer.save()
+        recompute_rollups.delay_on_commit()
+
+    @transaction.atomic
+    def perform_update(self, serializer) -> None:
+        unit = serializer.validated_data.get("unit")
+        if unit is not None and not self.request.user.has_perm(
+            "objectives.create_objective_in", unit
+        ):
+            raise PermissionDenied(_("You may not move it to %(unit)s.") % {"unit": unit})
+        serializer.save()
+        recompute_rollups.delay_on_commit()
+
+    @transaction.atomic
+    def perform_destroy(self, objective: Objective) -> None:
+        Objective.objects.filter(pk=objective.pk, archived_at__isnull=True).update(
+            archived_at=timezone.now()
+        )
+        recompute_rollups.delay_on_commit()
+
+    @extend_schema(request=None, summary="Bring an archived objective back into the figures")
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None) -> Response:
+        objective = self.get_object()
+        Objective.objects.filter(pk=objective.pk).update(archived_at=None)
+        transaction.on_commit(recompute_rollups.delay)
+        objective.refresh_from_db()
+        return Response(self.get_serializer(objective).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Key results you see"),
+    retrieve=extend_schema(summary="A key result"),
+    create=extend_schema(summary="Add a key result to an objective (managers)"),
+    update=extend_schema(summary="Change a key result (send the version you read)"),
+    partial_update=extend_schema(summary="Change some fields (send the version you read)"),
+    destroy=extend_schema(summary="Remove a key result that has no check-ins yet"),
+)
+class KeyResultViewSet(viewsets.ModelViewSet):
+    queryset = KeyResult.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = KeyResultSerializer
+    filterset_class = KeyResultFilter
+    ordering_fields = ["id", "title", "progress", "updated_at"]
+    ordering = ["id"]
+    object_permissions = {"default": "objectives.see_objective"}
+
+    def get_queryset(self) -> QuerySet[KeyResult]:
+        key_results = KeyResult.objects.select_related(
+            "owner", "driving_kpi", "grade", "objective__cycle", "objective__unit"
+        )
+        return _visible(key_results, self.request, "objective__unit_id", "owner")
+
+    def check_object_permissions(self, request, key_result: KeyResult) -> None:
+        super().check_object_permissions(request, key_result.objective)
+        if self.action in {"update", "partial_update", "destroy"} and not request.user.has_perm(
+            "objectives.edit_objective", key_result.objective
+        ):
+            self.permission_denied(request, _("Only a manager of its unit changes it."))
+
+    def _require_editable(self, objective: Objective) -> None:
+        if not self.request.user.has_perm("objectives.edit_objective", objective):
+            raise PermissionDenied(_("Only a manager of its unit changes its key results."))
+
+    @transaction.atomic
+    def perform_create(self, serializer) -> None:
+        self._require_editable(serializer.validated_data["objective"])
+        serializer.save()
+        recompute_rollups.delay_on_commit()
+
+    @transaction.atomic
+    def perform_update(self, serializer) -> None:
+        serializer.save()
+        recompute_rollups.delay_on_commit()
+
+    @transaction.atomic
+    def perform_destroy(self, key_result: KeyResult) -> None:
+        if key_result.check_ins.exists():
+            raise serializers.ValidationError(
+                {"detail": _("It has check-ins, which are a record: keep it.")}
+            )
+        key_result.delete()
+        recompute_rollups.delay_on_commit()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Check-ins on the key results you see, newest first"),
+    retrieve=extend_schema(summary="A check-in"),
+    create=extend_schema(
+        summary="Check in on a key result",
+        description="A check-in is a record: it is never changed or deleted. One that leaves "
+        "the key result off track, or with confidence 3 or less, needs a note.",
+    ),
+)
+class CheckInViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = CheckIn.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = CheckInSerializer
+    filterset_class = CheckInFilter
+    ordering_fields = ["created_at", "id"]
+    ordering = ["-created_at", "-id"]
+    object_permissions = {}
+
+    def get_queryset(self) -> QuerySet[CheckIn]:
+        check_ins = CheckIn.objects.select_related("author", "key_result")
+        return _visible(check_ins, self.request, "key_result__objective__unit_id")
+
+    def create(self, request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key_result = KeyResult.objects.select_related("objective__cycle", "objective__unit").get(
+            pk=serializer.validated_data["key_result"].pk
+        )
+        if not request.user.has_perm("objectives.check_in", key_result):
+            raise PermissionDenied(_("You may not check in on this key result."))
+        data = serializer.validated_data
+        try:
+            check_in = check_in_record(
+                key_result=key_result,
+                author=request.user,
+                value=data["value"],
+                confidence=data["confidence"],
+                note=data.get("note", ""),
+                source=CheckIn.Source.API,
+            )
+        except ValidationError as error:
+            raise serializers.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
+        return Response(self.get_serializer(check_in).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Initiatives of the units you see"),
+    retrieve=extend_schema(summary="An initiative"),
+    create=extend_schema(summary="Start an initiative (managers of its unit)"),
+    update=extend_schema(summary="Change an initiative (send the version you read)"),
+    partial_update=extend_schema(summary="Change some fields (send the version you read)"),
+    destroy=extend_schema(summary="Delete an initiative (managers of its unit)"),
+)
+class InitiativeViewSet(viewsets.ModelViewSet):
+    queryset = Initiative.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = InitiativeSerializer
+    filterset_class = InitiativeFilter
+    ordering_fields = ["title", "due_date", "updated_at", "id"]
+    ordering = ["id"]
+    object_permissions = {"default": None}
+
+    def get_queryset(self) -> QuerySet[Initiative]:
+        initiatives = Initiative.objects.select_related("unit", "cycle", "owner").prefetch_related(
+            "key_results"
+        )
+        return _visible(initiatives, self.request, "unit_id", "owner")
+
+    def check_object_permissions(self, request, initiative: Initiative) -> None:
+        super().check_object_permissions(request, initiative)
+        if self.action not in {"retrieve"} and not request.user.has_perm(
+            "alignment.manage_unit", initiative.unit
+        ):
+            self.permission_denied(request, _("Only a manager of its unit changes it."))
+
+    def _require_manager(self, unit: OrgUnit) -> None:
+        if not self.request.user.has_perm("alignment.manage_unit", unit):
+            raise PermissionDenied(_("Only a manager of %(unit)s does that.") % {"unit": unit})
+
+    def perform_create(self, serializer) -> None:
+        self._require_manager(serializer.validated_data["unit"])
+        serializer.save()
+
+    def perform_update(self, serializer) -> None:
+        if "unit" in serializer.validated_data:
+            self._require_manager(serializer.validated_data["unit"])
+        serializer.save()

@@ -1,0 +1,156 @@
+"""Building blocks every API viewset shares: authentication by named tokens, throttling of
+token writes, pagination, object permissions from django-rules, and optimistic locking."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from concurrency.exceptions import RecordModifiedError
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions, permissions, serializers, throttling
+from rest_framework.pagination import PageNumberPagination
+
+from alignment.models import ApiToken
+
+from .concurrency import last_change
+
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """``Authorization: Token <key>``: a named token from the app's token page, or the single
+    token ``manage.py drf_create_token`` makes for scripts."""
+
+    def authenticate_credentials(self, key: str):
+        token = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(key))
+        token = token.first()
+        if token is None:
+            return super().authenticate_credentials(key)
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        now = timezone.now()
+        if token.last_used_at is None or token.last_used_at < now - TOUCH_EVERY:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+
+class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "okrplatform.api.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>`: make one on /account/tokens/ or with "
+            "`manage.py drf_create_token <username>`.",
+        }
+
+
+class TokenWriteThrottle(throttling.UserRateThrottle):
+    """Writes by other systems (token-authenticated, not reading) are rate limited per person;
+    people in the browser are not. The rate is ``API_WRITE_THROTTLE`` (e.g. 600/minute)."""
+
+    scope = "token_writes"
+
+    def allow_request(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS or request.auth is None:
+            return True
+        return super().allow_request(request, view)
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class RulesPermission(permissions.BasePermission):
+    """The permission each action needs on an object, from the viewset's
+    ``object_permissions`` (the same django-rules permissions as the pages)."""
+
+    message = gettext_lazy("Your role in this unit does not allow that.")
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        rules = getattr(view, "object_permissions", {})
+        permission = rules.get(view.action, rules.get("default"))
+        return permission is None or request.user.has_perm(permission, obj)
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
+    default_detail = gettext_lazy("Changed by someone else since you read it: read it again.")
+
+
+def conflict(instance) -> Conflict:
+    return Conflict(
+        _(
+            "This %(thing)s was changed by %(who)s since you read it (%(when)s). Read it again, "
+            "check your change against the current values and send it with the new version."
+        )
+        % last_change(instance)
+    )
+
+
+class VersionedSerializer(serializers.ModelSerializer):
+    """Updates must send the ``version`` they read; a stale one is refused with 409, so that
+    nobody's change is silently overwritten."""
+
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The version you read. Required when updating; a stale one answers 409.",
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": _("Send the version you read, so that nobody's change is lost.")}
+            )
+        return attrs
+
+    def update(self, instance, validated_data):
+        sent = validated_data.pop("version")
+        if sent != instance.version:
+            raise conflict(instance)
+        try:
+            with transaction.atomic():
+                return super().update(instance, validated_data)
+        except RecordModifiedError:
+            raise conflict(instance) from None
+
+
+def as_saved(model, instance, attrs: dict):
+    """The object as it would be saved with ``attrs``, checked by the model's own validation
+    and constraints (answered as 400 per field, not as a database error)."""
+    candidate = model(
+        **{field.attname: getattr(instance, field.attname) for field in model._meta.concrete_fields}
+        if instance is not None
+        else {}
+    )
+    for name, value in attrs.items():
+        if name != "version":
+            setattr(candidate, name, value)
+    clean_model(candidate)
+    return candidate
+
+
+def clean_model(instance) -> None:
+    """Run the model's own validation and answer 400 with its messages per field."""
+    try:
+        instance.full_clean(validate_unique=False)
+    except ValidationError as error:
+        problems = (
+            error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        )
+        problems["non_field_errors"] = problems.pop("__all__", [])
+        raise serializers.ValidationError(
+            {field: messages for field, messages in problems.items() if messages}
+        ) from None

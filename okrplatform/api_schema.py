@@ -1,0 +1,54 @@
+"""The errors every API operation may answer, described once in the OpenAPI schema."""
+
+from __future__ import annotations
+
+ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "What went wrong, in words."}},
+    "required": ["detail"],
+}
+VALIDATION_ERROR = {
+    "type": "object",
+    "description": "The problems per field: each field (or `detail`, `non_field_errors`) with "
+    "its messages.",
+    "additionalProperties": {},
+}
+
+RESPONSES = {
+    "400": ("ValidationError", "The request is invalid: nothing was saved."),
+    "401": ("Error", "No valid `Authorization: Token <key>` header (or session)."),
+    "403": ("Error", "Your role does not allow this."),
+    "404": ("Error", "There is no such object, or you do not see it."),
+    "409": ("Error", "Changed by someone else since you read it: read it again."),
+    "429": ("Error", "Too many writes: wait as the `Retry-After` header says."),
+}
+WRITES = {"post", "put", "patch", "delete"}
+
+
+def describe_errors(result: dict, generator, request, public) -> dict:
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Error", ERROR)
+    components.setdefault("ValidationError", VALIDATION_ERROR)
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in WRITES | {"get"}:
+                continue
+            codes = ["400", "401", "403"]
+            if "{" in path:
+                codes.append("404")
+            if method in {"put", "patch"}:
+                codes.append("409")
+            if method in WRITES:
+                codes.append("429")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                if code in responses:
+                    continue
+                name, description = RESPONSES[code]
+                responses[code] = {
+                    "description": description,
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
+                    },
+                }
+    return result

@@ -1,0 +1,91 @@
+"""Tokens: made and revoked by their person, shown once, kept as a hash; token writes are
+throttled, people in the browser are not."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from alignment.models import ApiToken
+from okrplatform.api import TokenWriteThrottle
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_person_makes_a_token_sees_it_once_and_signs_in_with_it(client, alice):
+    client.force_login(alice)
+    page = client.post("/account/tokens/", {"action": "create", "name": "ERP nightly push"})
+    key = page.context["new_key"]
+    assert key in page.content.decode()
+    token = ApiToken.objects.get(user=alice)
+    assert token.digest == ApiToken.digest_of(key), "only a hash is kept"
+    assert key not in token.digest
+    assert key not in client.get("/account/tokens/").content.decode(), "shown this once"
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/objectives/").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_a_revoked_token_is_refused(client, alice):
+    token, key = ApiToken.issue(user=alice, name="old script")
+    client.force_login(alice)
+    client.post("/account/tokens/", {"action": "revoke", "token": token.pk})
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/objectives/").status_code == 401
+
+
+def test_one_cannot_revoke_someone_elses_token(client, alice, bob):
+    token, _key = ApiToken.issue(user=alice, name="mine")
+    client.force_login(bob)
+    client.post("/account/tokens/", {"action": "revoke", "token": token.pk})
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_a_token_name_is_needed_and_unique(client, alice):
+    client.force_login(alice)
+    assert client.post("/account/tokens/", {"action": "create", "name": ""}).status_code == 400
+    client.post("/account/tokens/", {"action": "create", "name": "ERP"})
+    again = client.post("/account/tokens/", {"action": "create", "name": "ERP"})
+    assert again.status_code == 400
+    assert "You already have a token with that name." in again.content.decode()
+
+
+def test_scripts_get_a_token_from_the_management_command(alice):
+    call_command("drf_create_token", "alice", stdout=io.StringIO())
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=alice).key}")
+    assert api.get("/api/cycles/").status_code == 200
+
+
+@pytest.fixture
+def three_writes_a_minute():
+    """The throttle reads its rates when the class is made: set them on the class."""
+    cache.clear()
+    rates = TokenWriteThrottle.THROTTLE_RATES
+    TokenWriteThrottle.THROTTLE_RATES = {**rates, "token_writes": "3/minute"}
+    yield
+    TokenWriteThrottle.THROTTLE_RATES = rates
+    cache.clear()
+
+
+def test_token_writes_are_throttled_but_reads_and_browser_writes_are_not(
+    api, alice, emea, quarter, three_writes_a_minute
+):
+    token_client = api(alice)
+    payload = {"title": "x", "unit": emea.code, "cycle": quarter.code, "owner": "alice"}
+    codes = [token_client.post("/api/objectives/", payload).status_code for _ in range(4)]
+    assert codes[:3] == [400, 400, 400], "missing perspective: refused, but counted"
+    assert codes[3] == 429
+    assert token_client.get("/api/objectives/").status_code == 200
+    session = APIClient()
+    session.force_login(alice)
+    assert session.post("/api/objectives/", payload).status_code == 400
