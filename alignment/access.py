@@ -21,7 +21,8 @@ RANK = {
 }
 
 # One round trip: each unit reached down from a membership with the best role held there (rank
-# 1-3), and each unit above a membership (rank 0: seen, for alignment, but no role).
+# 1-3), each unit above a membership (rank 0: seen, for alignment, but no role), and the roots of
+# the organisation (rank -1), to tell whether the person sees every unit.
 REACH_SQL = """
 WITH RECURSIVE down(unit_id, rank) AS (
     SELECT m.unit_id,
@@ -44,6 +45,8 @@ up(unit_id) AS (
 SELECT unit_id, MAX(rank) FROM down GROUP BY unit_id
 UNION ALL
 SELECT unit_id, 0 FROM up
+UNION ALL
+SELECT id, -1 FROM {unit} WHERE parent_id IS NULL
 """
 
 
@@ -55,11 +58,13 @@ class Access:
         self.is_staff = bool(user.is_active and user.is_staff)
 
     @cached_property
-    def _ranks(self) -> dict[int, int]:
+    def _reach(self) -> tuple[dict[int, int], frozenset[int]]:
+        """The rank held at each unit seen, and the roots of the organisation."""
         if not self.user.is_authenticated:
-            return {}
+            return {}, frozenset()
         tables = {"membership": Membership._meta.db_table, "unit": OrgUnit._meta.db_table}
         ranks: dict[int, int] = {}
+        roots = set()
         with connection.cursor() as cursor:
             cursor.execute(
                 REACH_SQL.format(**tables),
@@ -70,8 +75,15 @@ class Access:
                 },
             )
             for unit_id, rank in cursor.fetchall():
-                ranks[unit_id] = max(rank, ranks.get(unit_id, 0))
-        return ranks
+                if rank < 0:
+                    roots.add(unit_id)
+                else:
+                    ranks[unit_id] = max(rank, ranks.get(unit_id, 0))
+        return ranks, frozenset(roots)
+
+    @property
+    def _ranks(self) -> dict[int, int]:
+        return self._reach[0]
 
     def rank_at(self, unit_id: int) -> int:
         return MANAGER if self.is_staff else self._ranks.get(unit_id, 0)
@@ -88,6 +100,16 @@ class Access:
     @property
     def sees_everything(self) -> bool:
         return self.is_staff
+
+    @property
+    def sees_every_unit(self) -> bool:
+        """Staff, or a role at the top of the organisation: then no list needs filtering by unit
+        (which, as a list of a thousand ids, costs more than the page). Only about seeing:
+        staff's other powers stay with ``sees_everything``."""
+        if self.is_staff:
+            return True
+        roots = self._reach[1]
+        return bool(roots) and all(self.rank_at(root) >= VIEWER for root in roots)
 
     def sees_all_below(self, unit_id: int) -> bool:
         """A role in a unit holds for every unit below it: then nothing below needs filtering."""

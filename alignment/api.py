@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from kpis.health import Health
 from kpis.models import KPI
 from objectives.models import Cycle
+from okrplatform.api import Link, SelfLink
 
 from .access import access_for
 from .models import OrgUnit, Tension, UnitRollup
@@ -136,11 +137,9 @@ def _cycle(request: Request) -> Cycle:
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="orgunit-detail")
+    url = SelfLink(view_name="orgunit-detail")
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    parent_url = serializers.HyperlinkedRelatedField(
-        source="parent", view_name="orgunit-detail", read_only=True, allow_null=True
-    )
+    parent_url = Link(source="parent", view_name="orgunit-detail", read_only=True, allow_null=True)
     lead = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     language = serializers.CharField(
         read_only=True, help_text="The unit's working language, e.g. de; empty if not set."
@@ -173,7 +172,7 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
 
 class CycleSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="cycle-detail")
+    url = SelfLink(view_name="cycle-detail")
     parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     expected_progress = serializers.SerializerMethodField(
         help_text="The elapsed share of the cycle today, 0 to 1."
@@ -233,7 +232,7 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         units = OrgUnit.objects.select_related("parent", "lead")
         access = access_for(self.request.user)
-        return units if access.sees_everything else units.filter(pk__in=access.visible_unit_ids)
+        return units if access.sees_every_unit else units.filter(pk__in=access.visible_unit_ids)
 
     @extend_schema(
         summary="The unit's OKRs and KPIs for a cycle, as the importer reads them",
@@ -278,14 +277,10 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TensionSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="tension-detail")
-    objective_url = serializers.HyperlinkedRelatedField(
-        source="objective", view_name="objective-detail", read_only=True
-    )
+    url = SelfLink(view_name="tension-detail")
+    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
     kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kpi_url = serializers.HyperlinkedRelatedField(
-        source="kpi", view_name="kpi-detail", read_only=True
-    )
+    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
 
     class Meta:
         model = Tension
@@ -331,7 +326,7 @@ class TensionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         tensions = Tension.objects.select_related("objective", "kpi")
         access = access_for(self.request.user)
-        if access.sees_everything:
+        if access.sees_every_unit:
             return tensions
         return tensions.filter(
             Q(objective__unit_id__in=access.visible_unit_ids)

@@ -40,7 +40,7 @@ def default_cycle() -> Cycle | None:
 def top_unit_for(access: Access) -> OrgUnit | None:
     """The highest unit a person sees: where their view of the organisation starts."""
     units = OrgUnit.objects.order_by("pk")
-    if not access.sees_everything:
+    if not access.sees_every_unit:
         units = units.filter(pk__in=access.visible_unit_ids)
     return units.filter(parent__isnull=True).first() or units.first()
 
@@ -70,7 +70,7 @@ def child_unit_rows(unit: OrgUnit, cycle: Cycle, access: Access) -> list[UnitRow
             Prefetch("rollups", UnitRollup.objects.filter(cycle=cycle), to_attr="cycle_rollups")
         )
     )
-    if not access.sees_everything:
+    if not access.sees_every_unit:
         children = children.filter(pk__in=access.visible_unit_ids)
     rows = [
         UnitRow(child, next(iter(child.cycle_rollups), None), child.child_count > 0)
@@ -126,6 +126,6 @@ def in_subtree_of(unit: OrgUnit) -> RawSQL:
 def visible_children(unit: OrgUnit, access: Access) -> list[OrgUnit]:
     """The units right below, to move down to from a framework page."""
     children = OrgUnit.objects.filter(parent=unit).order_by("name")
-    if not access.sees_everything:
+    if not access.sees_every_unit:
         children = children.filter(pk__in=access.visible_unit_ids)
     return list(children)

@@ -9,7 +9,9 @@ use). Starts gunicorn on 127.0.0.1:8099 with DEBUG off and Celery tasks queued i
 
 1. ingests 100,000 measurements in 10 bulk requests of 10,000 (old periods, so nothing else
    moves), then sends the same 10 batches again (the idempotent path: nothing changes);
-2. loads ``GET /api/objectives/?page_size=50`` with wrk (2 threads, 16 connections, 20 s).
+2. loads ``GET /api/objectives/?page_size=50`` and ``/api/kpis/?page_size=50`` with wrk (2 threads,
+   16 connections, 20 s each), first with the page cache that any write empties
+   (``okrplatform/api_cache.py``, on in production), then with every page built on every request.
 
 The measurements it wrote are deleted afterwards. Needs ``wrk`` (``apt-get install wrk``).
 """
@@ -27,7 +29,7 @@ import time
 import urllib.request
 from datetime import date
 
-from common import ROOT, configure, ensure_organisation, write_results
+from common import ROOT, configure, ensure_organisation, vacuum_if_postgres, write_results
 
 PORT = 8099
 BROKER = "redis://127.0.0.1:6379/14"
@@ -54,6 +56,7 @@ def main() -> None:
     ensure_organisation()
     if not KPI.objects.filter(code="gen-kpi-0").exists():
         call_command("generate_kpis", kpis=5_000, weeks=104)
+    vacuum_if_postgres()
     manager = User.objects.get(username="gen-manager-0")
     ApiToken.objects.filter(user=manager, name="bench").delete()
     _token, key = ApiToken.issue(user=manager, name="bench")
@@ -71,22 +74,26 @@ def main() -> None:
         or 0
     )
 
-    results: dict = {"server": "gunicorn -w 2 (sync), DEBUG off, PostgreSQL, Celery via Redis"}
-    server = start_gunicorn()
+    results: dict = {
+        "server": "gunicorn -w 2 (sync), DEBUG off, CONN_MAX_AGE 60, PostgreSQL, Celery via Redis"
+    }
+    server = start_gunicorn(list_cache=True)  # as in production, where CACHE_URL is set
     try:
         print(f"\nIngesting {total:,} measurements in {len(batches)} requests…")
         results["bulk_new"] = ingest(batches, key, "new values")
         results["bulk_unchanged"] = ingest(batches, key, "same values again")
-        print(f"\nGET /api/objectives/?page_size=50 under wrk for {args.seconds} s…")
-        results["objectives_list"] = load_test(
-            f"http://127.0.0.1:{PORT}/api/objectives/?page_size=50", key, args.seconds
-        )
-        results["kpis_list"] = load_test(
-            f"http://127.0.0.1:{PORT}/api/kpis/?page_size=50", key, args.seconds
-        )
+        for list_cache in (True, False):
+            if not list_cache:
+                stop(server)
+                server = start_gunicorn(list_cache=False)
+            label = "with the page cache" if list_cache else "built on every request"
+            print(f"\nLists under wrk for {args.seconds} s each, {label}…")
+            for name in ("objectives", "kpis"):
+                results[f"{name}_list{'_cached' if list_cache else ''}"] = load_test(
+                    f"http://127.0.0.1:{PORT}/api/{name}/?page_size=50", key, args.seconds
+                )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
         cleaned = Measurement.objects.filter(pk__gt=before)
         touched = set(cleaned.values_list("kpi_id", flat=True))
         cleaned.delete()
@@ -110,15 +117,23 @@ def backfill_batches(kpis, batches: int, size: int, shift_periods) -> list[list[
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-def start_gunicorn() -> subprocess.Popen:
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def start_gunicorn(list_cache: bool) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on the loopback, no TLS proxy in front
+        "CONN_MAX_AGE": "60",  # as docker-compose.yml runs it: connections kept between requests
         "CELERY_BROKER_URL": BROKER,
         "CACHE_URL": "redis://127.0.0.1:6379/14",
         "API_WRITE_THROTTLE": "100000/minute",
+        "API_LIST_CACHE": str(list_cache).lower(),
     }
     server = subprocess.Popen(
         [

@@ -21,9 +21,11 @@ from rest_framework.response import Response
 
 from alignment.access import access_for
 from objectives.api import PersonField, UnitField
+from okrplatform.api import ChoiceLabel, Link, SelfLink
+from okrplatform.api_cache import CachedListMixin
 
 from .filters import KPIApiFilter, MeasurementFilter
-from .health import period_start
+from .health import Health, period_start
 from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
 from .models import KPI, DataSource, Intervention, Measurement
 from .services import MeasurementInput, measurements_save
@@ -35,7 +37,7 @@ MAX_DECIMALS, MAX_WHOLE_DIGITS = 4, 16
 
 def _visible_kpis(queryset: QuerySet, request, prefix: str = "") -> QuerySet:
     access = access_for(request.user)
-    if access.sees_everything:
+    if access.sees_every_unit:
         return queryset
     return queryset.filter(
         Q(**{f"{prefix}unit_id__in": access.visible_unit_ids})
@@ -44,10 +46,10 @@ def _visible_kpis(queryset: QuerySet, request, prefix: str = "") -> QuerySet:
 
 
 class KPISerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="kpi-detail")
+    url = SelfLink(view_name="kpi-detail")
     unit = UnitField(read_only=True)
     owner = PersonField(read_only=True, allow_null=True)
-    health_label = serializers.CharField(source="get_health_display", read_only=True)
+    health_label = ChoiceLabel(Health, source="health")
 
     class Meta:
         model = KPI
@@ -79,13 +81,11 @@ class KPISerializer(serializers.ModelSerializer):
 
 
 class MeasurementSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="measurement-detail")
+    url = SelfLink(view_name="measurement-detail")
     kpi = serializers.SlugRelatedField(
         slug_field="code", queryset=KPI.objects.all(), help_text="The KPI's code."
     )
-    kpi_url = serializers.HyperlinkedRelatedField(
-        source="kpi", view_name="kpi-detail", read_only=True
-    )
+    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
     period = serializers.DateField(
         help_text="Any day of the period; it is stored as the period's first day."
     )
@@ -220,7 +220,7 @@ def bulk_inputs(items, request) -> tuple[list[MeasurementInput], list[dict]]:
     list=extend_schema(summary="KPIs you see, with their latest value and health"),
     retrieve=extend_schema(summary="A KPI"),
 )
-class KPIViewSet(viewsets.ReadOnlyModelViewSet):
+class KPIViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = KPI.objects.none()  # for the schema; get_queryset() answers
     serializer_class = KPISerializer
     filterset_class = KPIApiFilter
@@ -318,14 +318,10 @@ class MeasurementViewSet(
 
 
 class InterventionSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="intervention-detail")
+    url = SelfLink(view_name="intervention-detail")
     kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kpi_url = serializers.HyperlinkedRelatedField(
-        source="kpi", view_name="kpi-detail", read_only=True
-    )
-    objective_url = serializers.HyperlinkedRelatedField(
-        source="objective", view_name="objective-detail", read_only=True
-    )
+    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
+    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
     assignees = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
 
     class Meta:
@@ -376,7 +372,7 @@ class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
             "assignees"
         )
         access = access_for(self.request.user)
-        if access.sees_everything:
+        if access.sees_every_unit:
             return interventions
         return interventions.filter(
             Q(kpi__unit_id__in=access.visible_unit_ids)

@@ -21,7 +21,7 @@ def units_seen(request) -> QuerySet[OrgUnit]:
     """The units a person may choose: those they see."""
     access = access_for(request.user)
     units = OrgUnit.objects.order_by("name")
-    return units if access.sees_everything else units.filter(pk__in=access.visible_unit_ids)
+    return units if access.sees_every_unit else units.filter(pk__in=access.visible_unit_ids)
 
 
 class BoardForm(BootstrapFormMixin, forms.Form):

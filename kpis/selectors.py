@@ -39,7 +39,7 @@ HEALTH_SEVERITY = Case(
 def visible_kpis(user: User) -> QuerySet[KPI]:
     access = access_for(user)
     kpis = KPI.objects.filter(is_active=True).select_related("unit", "owner")
-    if access.sees_everything:
+    if access.sees_every_unit:
         return kpis
     return kpis.filter(Q(unit_id__in=access.visible_unit_ids) | Q(owner=user))
 

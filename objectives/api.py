@@ -20,11 +20,13 @@ from rest_framework.response import Response
 from alignment.access import access_for
 from alignment.models import OrgUnit, User
 from kpis.models import KPI
-from okrplatform.api import VersionedSerializer, as_saved
+from okrplatform.api import ChoiceLabel, Link, SelfLink, VersionedSerializer, as_saved
+from okrplatform.api_cache import CachedListMixin
 from reviews.models import KeyResultGrade, ObjectiveGrade
 
 from .filters import CheckInFilter, InitiativeFilter, KeyResultFilter, ObjectiveFilter
 from .models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from .progress import Status
 from .services import check_in_record
 from .tasks import recompute_rollups
 
@@ -32,7 +34,7 @@ from .tasks import recompute_rollups
 def _visible(queryset: QuerySet, request, unit_field: str, owner_field: str | None = None):
     """Rows in the units the person sees (and, where given, what they own anywhere)."""
     access = access_for(request.user)
-    if access.sees_everything:
+    if access.sees_every_unit:
         return queryset
     seen = Q(**{f"{unit_field}__in": access.visible_unit_ids})
     if owner_field:
@@ -75,15 +77,11 @@ class PersonField(serializers.SlugRelatedField):
 
 
 class ObjectiveSerializer(VersionedSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="objective-detail")
+    url = SelfLink(view_name="objective-detail")
     unit = UnitField()
-    unit_url = serializers.HyperlinkedRelatedField(
-        source="unit", view_name="orgunit-detail", read_only=True
-    )
+    unit_url = Link(source="unit", view_name="orgunit-detail", read_only=True)
     cycle = CycleField()
-    cycle_url = serializers.HyperlinkedRelatedField(
-        source="cycle", view_name="cycle-detail", read_only=True
-    )
+    cycle_url = Link(source="cycle", view_name="cycle-detail", read_only=True)
     owner = PersonField()
     parent = serializers.PrimaryKeyRelatedField(
         queryset=Objective.objects.all(),
@@ -91,16 +89,14 @@ class ObjectiveSerializer(VersionedSerializer):
         allow_null=True,
         help_text="The id of the objective one level up this one aligns to.",
     )
-    parent_url = serializers.HyperlinkedRelatedField(
+    parent_url = Link(
         source="parent", view_name="objective-detail", read_only=True, allow_null=True
     )
-    key_results = serializers.HyperlinkedRelatedField(
-        many=True, read_only=True, view_name="keyresult-detail"
-    )
+    key_results = Link(many=True, read_only=True, view_name="keyresult-detail")
     progress = serializers.FloatField(
         read_only=True, allow_null=True, help_text="0 to 1; null while nothing is measured."
     )
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabel(Status, source="status")
     expected_progress = serializers.SerializerMethodField(
         help_text="The elapsed share of the cycle, 0 to 1."
     )
@@ -178,10 +174,8 @@ class ObjectiveSerializer(VersionedSerializer):
 
 
 class KeyResultSerializer(VersionedSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="keyresult-detail")
-    objective_url = serializers.HyperlinkedRelatedField(
-        source="objective", view_name="objective-detail", read_only=True
-    )
+    url = SelfLink(view_name="keyresult-detail")
+    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
     owner = PersonField()
     driving_kpi = serializers.SlugRelatedField(
         slug_field="code",
@@ -191,7 +185,7 @@ class KeyResultSerializer(VersionedSerializer):
         help_text="The code of the KPI whose measurements this key result takes.",
     )
     progress = serializers.FloatField(read_only=True, help_text="0 to 1.")
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabel(Status, source="status")
     grade = serializers.SerializerMethodField()
 
     class Meta:
@@ -251,10 +245,8 @@ class KeyResultSerializer(VersionedSerializer):
 
 
 class CheckInSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="checkin-detail")
-    key_result_url = serializers.HyperlinkedRelatedField(
-        source="key_result", view_name="keyresult-detail", read_only=True
-    )
+    url = SelfLink(view_name="checkin-detail")
+    key_result_url = Link(source="key_result", view_name="keyresult-detail", read_only=True)
     author = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
@@ -281,7 +273,7 @@ class CheckInSerializer(serializers.ModelSerializer):
 
 
 class InitiativeSerializer(VersionedSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="initiative-detail")
+    url = SelfLink(view_name="initiative-detail")
     unit = UnitField()
     cycle = CycleField()
     owner = PersonField()
@@ -328,7 +320,7 @@ class InitiativeSerializer(VersionedSerializer):
         summary="Archive an objective: it leaves every figure and stays in history"
     ),
 )
-class ObjectiveViewSet(viewsets.ModelViewSet):
+class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
     queryset = Objective.objects.none()  # for the schema; get_queryset() answers
     serializer_class = ObjectiveSerializer
     filterset_class = ObjectiveFilter
@@ -395,7 +387,7 @@ class ObjectiveViewSet(viewsets.ModelViewSet):
     partial_update=extend_schema(summary="Change some fields (send the version you read)"),
     destroy=extend_schema(summary="Remove a key result that has no check-ins yet"),
 )
-class KeyResultViewSet(viewsets.ModelViewSet):
+class KeyResultViewSet(CachedListMixin, viewsets.ModelViewSet):
     queryset = KeyResult.objects.none()  # for the schema; get_queryset() answers
     serializer_class = KeyResultSerializer
     filterset_class = KeyResultFilter

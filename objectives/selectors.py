@@ -230,6 +230,6 @@ def visible_objectives(user: User) -> QuerySet[Objective]:
     """Current objectives in the units the person sees."""
     access = access_for(user)
     objectives = Objective.objects.active().select_related("unit", "cycle")
-    if access.sees_everything:
+    if access.sees_every_unit:
         return objectives
     return objectives.filter(unit_id__in=access.visible_unit_ids)

@@ -65,6 +65,50 @@ class TokenWriteThrottle(throttling.UserRateThrottle):
         return super().allow_request(request, view)
 
 
+class _LinkTemplates:
+    """Builds links by formatting a template made with one ``reverse()`` per view and request:
+    a page of 50 rows carries hundreds of links, and resolving each one costs more than the
+    row's other fields together."""
+
+    MARKER = "link-template-marker"
+
+    def get_url(self, obj, view_name, request, format):
+        if obj.pk in (None, ""):
+            return None
+        templates = self.context.setdefault("link_templates", {})
+        key = (view_name, self.lookup_url_kwarg, format)
+        if key not in templates:
+            url = self.reverse(
+                view_name,
+                kwargs={self.lookup_url_kwarg: self.MARKER},
+                request=request,
+                format=format,
+            )
+            templates[key] = url.replace(self.MARKER, "{}")
+        return templates[key].format(getattr(obj, self.lookup_field))
+
+
+class Link(_LinkTemplates, serializers.HyperlinkedRelatedField):
+    """A link to a related resource."""
+
+
+class SelfLink(_LinkTemplates, serializers.HyperlinkedIdentityField):
+    """The link to the resource itself."""
+
+
+class ChoiceLabel(serializers.CharField):
+    """The label of a choice field's value, in the reader's language. Reads the value rather
+    than calling ``get_FOO_display()``: DRF inspects the signature of a callable source on every
+    row, which costs more than the label."""
+
+    def __init__(self, choices, **kwargs) -> None:
+        self.labels = dict(choices.choices)
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return str(self.labels.get(value, value))
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"

@@ -277,6 +277,9 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# API list pages cached until the next write (okrplatform/api_cache.py): only where every
+# process shares the cache, or a worker's writes would go unseen.
+API_LIST_CACHE = env_bool("API_LIST_CACHE", bool(CACHE_URL))
 
 # --- Celery -----------------------------------------------------------------------------------
 # Unset broker: the embedded default runs every task eagerly, in the process that enqueues it.

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from alignment.access import access_for
 from kpis.models import KPI
 from objectives.models import Objective
+from okrplatform.api import SelfLink
 
 from .forms import DecisionForm, decision_choices
 from .models import Decision, ReviewMeeting
@@ -20,7 +21,7 @@ from .services import decision_record
 
 
 class ReviewSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="review-detail")
+    url = SelfLink(view_name="review-detail")
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     cycle = serializers.SlugRelatedField(slug_field="code", read_only=True)
     facilitator = serializers.SlugRelatedField(
@@ -50,7 +51,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="decision-detail")
+    url = SelfLink(view_name="decision-detail")
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     kpis = serializers.SlugRelatedField(
         slug_field="code",
@@ -85,7 +86,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 def _visible_reviews(queryset: QuerySet, request, prefix: str = "") -> QuerySet:
     access = access_for(request.user)
-    if access.sees_everything:
+    if access.sees_every_unit:
         return queryset
     return queryset.filter(
         Q(**{f"{prefix}unit_id__in": access.visible_unit_ids})
@@ -137,7 +138,7 @@ class DecisionViewSet(
             "kpis", "objectives"
         )
         access = access_for(self.request.user)
-        if access.sees_everything:
+        if access.sees_every_unit:
             return decisions
         return decisions.filter(
             Q(review__unit_id__in=access.visible_unit_ids)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from alignment.access import CONTRIBUTOR, MANAGER, VIEWER, Access
 from alignment.models import Membership
-from tests.factories import MembershipFactory, OrgUnitFactory
+from tests.factories import MembershipFactory, OrgUnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +46,6 @@ def test_staff_see_and_manage_everything(sam, apac):
 
 
 def test_someone_without_a_membership_sees_nothing(db, company):
-    from tests.factories import UserFactory
-
     access = Access(UserFactory())
     assert not access.sees(company.pk)
     assert access.visible_unit_ids == frozenset()
@@ -60,3 +59,19 @@ def test_access_costs_one_query_however_often_it_is_asked(
         for _ in range(5):
             access.sees(emea.pk)
             access.is_manager_at(emea_logistics.pk)
+
+
+def test_a_role_at_the_top_means_seeing_every_unit_and_nothing_else_does(
+    alice, bob, sam, company, apac
+):
+    ceo = UserFactory()
+    MembershipFactory(user=ceo, unit=company, role=Membership.Role.VIEWER)
+
+    assert Access(ceo).sees_every_unit
+    assert Access(sam).sees_every_unit
+    assert not Access(alice).sees_every_unit, "a region is not the organisation"
+    assert not Access(bob).sees_every_unit, "seeing the units above is not a role there"
+    assert not Access(AnonymousUser()).sees_every_unit
+    # A second organisation tree: a role at the top of one is not enough.
+    OrgUnitFactory(parent=None)
+    assert not Access(ceo).sees_every_unit
