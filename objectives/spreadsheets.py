@@ -16,9 +16,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -276,6 +277,7 @@ class Change:
     action: str  # create, update, unchanged
     row: int
     fields: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # "target: 97 → 98", for people
 
 
 @dataclass
@@ -786,7 +788,8 @@ class Planner:
                     self.problem(number, column, message)
             return
         action = "create" if existing is None else "update"
-        self.plan.changes.append(Change(kind, label, action, number, changed))
+        details = [_change_in_words(existing, name, values) for name in changed] if existing else []
+        self.plan.changes.append(Change(kind, label, action, number, changed, details))
 
         def write(candidate=candidate):
             if before_save:
@@ -796,6 +799,25 @@ class Planner:
                 after(candidate)
 
         self.plan.operations.append(write)
+
+
+def _change_in_words(instance, name: str, values: dict) -> str:
+    """``target: 97 → 98``; only the field's name where the new value is worked out later."""
+    try:
+        label = str(instance._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+    if name not in values:
+        return label
+    return f"{label}: {_in_words(getattr(instance, name))} → {_in_words(values[name])}"
+
+
+def _in_words(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        value = value.normalize()
+    return str(formats.localize(value))
 
 
 def _differs(instance, name: str, value) -> bool:

@@ -139,6 +139,7 @@ def test_a_changed_target_is_an_update_and_the_rest_is_left_alone(alice, emea, q
     plan = plan_import(sheets, alice, "auto")
     assert (plan.created, plan.updated, plan.unchanged) == (0, 1, 1)
     assert plan.changes[1].fields == ["target_value"]
+    assert plan.changes[1].details == ["target: 97 → 98"]
     apply_import(plan)
     assert KeyResult.objects.get().target_value == Decimal(98)
 
