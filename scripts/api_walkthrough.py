@@ -142,7 +142,10 @@ def main() -> None:
             ]
         },
     )
-    print(f"pushed {pushed['received']} measurements: {pushed['created']} new")
+    print(
+        f"pushed {pushed['received']} measurements: {pushed['created']} new, "
+        f"{pushed['updated']} changed, {pushed['unchanged']} as they were"
+    )
     check_in = api.call(
         "check_ins_create",
         {"key_result": manual["id"], "value": "5", "confidence": 7, "note": "Half the routes"},
