@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from okrplatform.forms import BootstrapFormMixin, SpreadsheetUploadForm
+from okrplatform.forms import BootstrapFormMixin, SpreadsheetUploadForm, measured_value_field
 
 from .health import period_start
 from .models import KPI
@@ -18,13 +18,7 @@ class MeasurementForm(BootstrapFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Any day of the period; it is stored as the period's first day."),
     )
-    value = forms.DecimalField(
-        label=_("Value"),
-        max_digits=20,
-        decimal_places=4,
-        localize=True,
-        error_messages={"invalid": _("Enter a number, such as 42 or 7.5.")},
-    )
+    value = measured_value_field()
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
     def __init__(self, *args, kpi: KPI, **kwargs) -> None:

@@ -49,31 +49,43 @@ class GradeSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class UnitField(serializers.SlugRelatedField):
+class KeyField(serializers.SlugRelatedField):
+    """A related object named by its stable key (a code, a username) rather than its id."""
+
+    key = "code"
+    help = ""
+
+    def choices(self) -> QuerySet:
+        raise NotImplementedError
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("slug_field", self.key)
         if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", OrgUnit.objects.all())
-        kwargs.setdefault("help_text", "The unit's code.")
+            kwargs.setdefault("queryset", self.choices())
+        kwargs.setdefault("help_text", self.help)
         super().__init__(**kwargs)
 
 
-class CycleField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", Cycle.objects.all())
-        kwargs.setdefault("help_text", "The cycle's code, e.g. 2026-q4.")
-        super().__init__(**kwargs)
+class UnitField(KeyField):
+    help = "The unit's code."
+
+    def choices(self) -> QuerySet:
+        return OrgUnit.objects.all()
 
 
-class PersonField(serializers.SlugRelatedField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "username")
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", User.objects.filter(is_active=True))
-        kwargs.setdefault("help_text", "A username.")
-        super().__init__(**kwargs)
+class CycleField(KeyField):
+    help = "The cycle's code, e.g. 2026-q4."
+
+    def choices(self) -> QuerySet:
+        return Cycle.objects.all()
+
+
+class PersonField(KeyField):
+    key = "username"
+    help = "A username."
+
+    def choices(self) -> QuerySet:
+        return User.objects.filter(is_active=True)
 
 
 class ObjectiveSerializer(VersionedSerializer):

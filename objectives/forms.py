@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from alignment.access import access_for
 from alignment.models import OrgUnit, User
 from okrplatform.concurrency import ConcurrentEditForm
-from okrplatform.forms import BootstrapFormMixin, SpreadsheetUploadForm
+from okrplatform.forms import BootstrapFormMixin, SpreadsheetUploadForm, measured_value_field
 
 from .models import CatchballMessage, Cycle, KeyResult, Objective
 from .progress import MetricType
@@ -23,13 +23,7 @@ CONFIDENCE_MESSAGE = _("Confidence runs from 0 (no chance) to 10 (certain).")
 
 
 class CheckInForm(BootstrapFormMixin, forms.Form):
-    value = forms.DecimalField(
-        label=_("Value"),
-        max_digits=20,
-        decimal_places=4,
-        localize=True,
-        error_messages={"invalid": _("Enter a number, such as 42 or 7.5.")},
-    )
+    value = measured_value_field()
     confidence = forms.IntegerField(
         label=_("Confidence (0–10)"),
         min_value=0,

@@ -44,3 +44,15 @@ class SpreadsheetUploadForm(BootstrapFormMixin, forms.Form):
     decimal_separator = forms.ChoiceField(
         label=_("Decimal separator"), choices=DECIMAL_CHOICES, initial="auto"
     )
+
+
+def measured_value_field() -> forms.DecimalField:
+    """A value as check-ins and measurements store it (20 digits, 4 decimals), written the
+    reader's way (``localize``: 7,5 in German)."""
+    return forms.DecimalField(
+        label=_("Value"),
+        max_digits=20,
+        decimal_places=4,
+        localize=True,
+        error_messages={"invalid": _("Enter a number, such as 42 or 7.5.")},
+    )

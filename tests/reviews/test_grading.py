@@ -120,6 +120,24 @@ def test_grades_are_saved_together_with_the_review_and_who_graded(review, emea_p
     assert KeyResultGrade.objects.get(key_result=cost_kr).reason == "Signed in week 12"
 
 
+def test_grading_again_changes_the_same_grades(review, emea_plan, alice):
+    cost_kr = emea_plan.cost.key_results.first()
+
+    def grade(score: str) -> None:
+        grades_save(
+            review=review,
+            by=alice,
+            objectives={emea_plan.cost.pk: GradeInput(Decimal(score), Decimal(score))},
+            key_results={cost_kr.pk: GradeInput(Decimal(score), Decimal(score))},
+        )
+
+    grade("0.40")
+    grade("0.80")
+
+    assert ObjectiveGrade.objects.get().score == Decimal("0.80")
+    assert KeyResultGrade.objects.get().score == Decimal("0.80")
+
+
 def test_one_invalid_grade_saves_none(review, emea_plan, alice):
     cost_kr = emea_plan.cost.key_results.first()
     with pytest.raises(ValidationError, match="Say why the grade differs"):
