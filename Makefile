@@ -45,8 +45,9 @@ serve: install
 		$(MANAGE) runserver $(ADDRESS); \
 	fi
 
-## test: install the test dependencies and run the whole suite
+## test: install the test dependencies, check the layers, and run the whole suite
 test: install-dev
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 worker: install

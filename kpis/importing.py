@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alignment.access import access_for
-from alignment.models import User
+from okrplatform.org.access import access_for
+from okrplatform.org.models import User
 
 from .health import period_start
 from .models import KPI, Measurement

@@ -7,15 +7,17 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from alignment.api import CycleViewSet, OrgUnitViewSet, TensionViewSet, UnitSummaryView
-from kpis.api import InterventionViewSet, KPIViewSet, MeasurementViewSet
+from alignment.api import CycleViewSet, UnitSummaryView
+from kpis.api import KPIViewSet, MeasurementViewSet
 from objectives.api import (
     CheckInViewSet,
     InitiativeViewSet,
+    InterventionViewSet,
     KeyResultViewSet,
     ObjectiveViewSet,
 )
-from reviews.api import DecisionViewSet, ReviewViewSet
+from okrplatform.exchange.api import OrgUnitWithExportViewSet
+from reviews.api import DecisionViewSet, ReviewViewSet, TensionViewSet
 
 
 class Router(DefaultRouter):
@@ -23,7 +25,7 @@ class Router(DefaultRouter):
 
 
 router = Router()
-router.register("org-units", OrgUnitViewSet, basename="orgunit")
+router.register("org-units", OrgUnitWithExportViewSet, basename="orgunit")
 router.register("cycles", CycleViewSet, basename="cycle")
 router.register("objectives", ObjectiveViewSet, basename="objective")
 router.register("key-results", KeyResultViewSet, basename="keyresult")

@@ -84,10 +84,13 @@ INSTALLED_APPS = [
     "concurrency",
     "tree_queries",
     "rules.apps.AutodiscoverRulesConfig",
-    "alignment",
-    "objectives",
+    "okrplatform.org",
     "kpis",
+    "objectives",
+    "alignment",
     "reviews",
+    "okrplatform.exchange",
+    "okrplatform.demo",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "alignment.middleware.UserPreferencesMiddleware",
+    "okrplatform.org.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -225,7 +228,7 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     # Token first: an anonymous request is answered 401 with ``WWW-Authenticate: Token``.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "okrplatform.api.TokenAuthentication",
+        "okrplatform.org.api.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

@@ -17,8 +17,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("okrplatform.api_urls")),
+    path("", include("okrplatform.org.urls")),
+    path("", include("kpis.urls")),
     path("", include("objectives.urls")),
     path("", include("alignment.urls")),
-    path("", include("kpis.urls")),
     path("", include("reviews.urls")),
+    path("", include("okrplatform.exchange.urls")),
 ]

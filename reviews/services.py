@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alignment.models import User
+from okrplatform.org.models import User
 
 from .forms import DecisionForm
 from .models import Decision, ReviewMeeting

@@ -8,10 +8,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from alignment.models import Reminder
 from objectives.models import Cycle
 from objectives.reminders import remind_owners_of_stale_key_results
 from objectives.rollups import recompute_all
+from okrplatform.org.models import Reminder
 from tests.factories import CheckInFactory, CycleFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from collections.abc import Collection
 from django.db import connection
 from django.utils import timezone
 
-from objectives.models import Objective
-from objectives.progress import Status
+from okrplatform.org.models import OrgUnit
 
-from .models import OrgUnit, UnitRollup
+from .models import Objective, UnitRollup
+from .progress import Status
 
 TABLES = {
     "objective": Objective._meta.db_table,

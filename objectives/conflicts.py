@@ -14,11 +14,11 @@ from decimal import Decimal
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from objectives.models import CheckIn, KeyResult, Objective
-from objectives.progress import weighted_progress
+from kpis.health import KPIDirection
+from kpis.models import KPI, Measurement
 
-from .health import KPIDirection
-from .models import KPI, KPILink, Measurement
+from .models import CheckIn, KeyResult, KPILink, Objective
+from .progress import weighted_progress
 
 LOOK_BACK = timedelta(weeks=4)
 # Less than this much movement is noise: half a point of progress, one percent of a KPI's value.

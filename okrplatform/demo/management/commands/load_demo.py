@@ -7,11 +7,21 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from alignment import demo_data as data
-from alignment.demo import DemoBuilder
-from alignment.models import Membership, OrgUnit, Tension, UnitRollup, User
-from kpis.models import KPI, Intervention, KPILink, Measurement
-from objectives.models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from alignment.models import Tension
+from kpis.models import KPI, Measurement
+from objectives.models import (
+    CheckIn,
+    Cycle,
+    Initiative,
+    Intervention,
+    KeyResult,
+    KPILink,
+    Objective,
+    UnitRollup,
+)
+from okrplatform.demo import demo_data as data
+from okrplatform.demo.demo import DemoBuilder
+from okrplatform.org.models import Membership, OrgUnit, User
 from reviews.models import Decision, KeyResultGrade, ObjectiveGrade, ReviewMeeting
 
 # Deleted children first: units, cycles and people are protected while anything refers to them.

@@ -8,10 +8,14 @@ everything. The predicates in ``alignment/rules.py`` and ``objectives/rules.py``
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TypeVar
 
 from django.db import connection
+from django.db.models import Model, Q, QuerySet
 
 from .models import Membership, OrgUnit, User
+
+M = TypeVar("M", bound=Model)
 
 VIEWER, CONTRIBUTOR, MANAGER = 1, 2, 3
 RANK = {
@@ -123,6 +127,27 @@ class Access:
     @cached_property
     def managed_unit_ids(self) -> frozenset[int]:
         return frozenset(unit for unit, rank in self._ranks.items() if rank >= MANAGER)
+
+    def restrict(self, queryset: QuerySet[M], *, within: int | None = None) -> QuerySet[M]:
+        """Only the rows of ``queryset`` this person may see: the one place visibility is decided.
+
+        A model says how its rows are seen in ``Visibility``: ``units``, lookups to the unit
+        ids a row belongs to (seeing any one of them is enough), and ``people``, lookups to
+        the people who see a row wherever it is (its owner, its assignees). ``within`` is the pk
+        of a unit the rows are already limited to: a person with a role there sees all of them.
+        """
+        if self.sees_every_unit or (within is not None and self.sees_all_below(within)):
+            return queryset
+        visibility = getattr(queryset.model, "Visibility", None)
+        units = getattr(visibility, "units", ("unit_id",))
+        people = getattr(visibility, "people", ())
+        seen = Q()
+        for lookup in units:
+            seen |= Q(**{f"{lookup}__in": self.visible_unit_ids})
+        for lookup in people:
+            seen |= Q(**{lookup: self.user})
+        restricted = queryset.filter(seen)
+        return restricted.distinct() if getattr(visibility, "distinct", False) else restricted
 
 
 def access_for(user: User) -> Access:

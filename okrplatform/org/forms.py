@@ -8,16 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from okrplatform.forms import BootstrapFormMixin
 
 
-class TradeOffForm(BootstrapFormMixin, forms.Form):
-    trade_off = forms.CharField(
-        label=_("Trade-off decision"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text=_("Which side gives way, how far, and until when."),
-        error_messages={"required": _("Write down the trade-off: which side gives way.")},
-    )
-
-
 class ApiTokenForm(BootstrapFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"),

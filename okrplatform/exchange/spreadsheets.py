@@ -26,17 +26,16 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from alignment.access import access_for
-from alignment.models import OrgUnit, Perspective, User
-from alignment.selectors import in_subtree_of
 from kpis.health import Frequency, KPIDirection
 from kpis.importing import NotANumber, Problem, csv_rows, parse_number, records_of
-from kpis.models import KPI
+from kpis.models import KPI, Perspective
 from kpis.rollups import refresh_kpis
-
-from .models import Cycle, KeyResult, Objective
-from .progress import Direction, MetricType
-from .tasks import recompute_rollups
+from objectives.models import Cycle, KeyResult, Objective
+from objectives.progress import Direction, MetricType
+from objectives.services import rollups_refresh_later
+from okrplatform.org.access import access_for
+from okrplatform.org.models import OrgUnit, User
+from okrplatform.org.selectors import in_subtree_of
 
 OKR_SHEET, KPI_SHEET = "OKRs", "KPIs"
 
@@ -99,9 +98,7 @@ def exported_objectives(unit: OrgUnit, cycle: Cycle, user: User):
         .prefetch_related("key_results__owner", "key_results__driving_kpi")
         .order_by("cycle__start_date", "unit__name", "title")
     )
-    if not access.sees_all_below(unit.pk):
-        objectives = objectives.filter(unit_id__in=access.visible_unit_ids)
-    return objectives
+    return access.restrict(objectives, within=unit.pk)
 
 
 def exported_kpis(unit: OrgUnit, user: User):
@@ -111,9 +108,7 @@ def exported_kpis(unit: OrgUnit, user: User):
         .select_related("unit", "owner")
         .order_by("unit__name", "code")
     )
-    if not access.sees_all_below(unit.pk):
-        kpis = kpis.filter(unit_id__in=access.visible_unit_ids)
-    return kpis
+    return access.restrict(kpis, within=unit.pk)
 
 
 def okr_rows(objectives) -> list[list]:
@@ -876,7 +871,7 @@ def apply_import(plan: ImportPlan) -> None:
         operation()
     if plan.kpi_ids:
         refresh_kpis(sorted(plan.kpi_ids))
-    recompute_rollups.delay_on_commit()
+    rollups_refresh_later()
 
 
 def group_changes(plan: ImportPlan) -> dict[str, list[Change]]:

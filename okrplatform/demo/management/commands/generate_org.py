@@ -15,10 +15,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from alignment.models import Membership, OrgUnit, Perspective, User
 from kpis.health import period_start, shift_periods
+from kpis.models import Perspective
 from objectives.models import CheckIn, Cycle, KeyResult, Objective
 from objectives.rollups import recompute_all
+from okrplatform.org.models import Membership, OrgUnit, User
 
 BATCH = 5_000
 PERSPECTIVES = [choice.value for choice in Perspective]

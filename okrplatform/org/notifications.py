@@ -4,7 +4,7 @@ and the weekly digests, sent at most once a week per person and kind."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.conf import settings
@@ -13,8 +13,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-
-from kpis.health import Frequency, period_start
 
 from .models import Notification, Reminder, User
 
@@ -61,7 +59,8 @@ def send_weekly_digest(
     Returns how many people got a digest; running it again in the same week sends nothing.
     """
     now = now or timezone.now()
-    week = period_start(timezone.localdate(now), Frequency.WEEKLY)
+    today = timezone.localdate(now)
+    week = today - timedelta(days=today.weekday())  # the Monday of this week
     already = set(Reminder.objects.filter(kind=kind, week=week).values_list("user_id", flat=True))
     sent = 0
     for owner, owned in groupby(items, key=owner_of):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-
-from objectives.models import Cycle
 
 from .access import access_for
 from .models import OrgUnit
-from .selectors import default_cycle, top_unit_for
+from .selectors import top_unit_for
 
 
 def requested_id(request: HttpRequest, name: str) -> int | None:
@@ -23,15 +21,6 @@ def visible_unit(request: HttpRequest, pk: int) -> OrgUnit:
     if not request.user.has_perm("alignment.see_unit", unit):
         raise PermissionDenied
     return unit
-
-
-def requested_cycle(request: HttpRequest) -> Cycle:
-    """The cycle asked for, or the current quarter."""
-    cycle_id = requested_id(request, "cycle")
-    cycle = Cycle.objects.filter(pk=cycle_id).first() if cycle_id else default_cycle()
-    if cycle is None:
-        raise Http404("There is no cycle yet.")
-    return cycle
 
 
 def requested_unit(request: HttpRequest) -> OrgUnit:

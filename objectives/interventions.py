@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alignment.models import User
-from alignment.notifications import notify
+from kpis.health import Health
+from okrplatform.org.models import User
+from okrplatform.org.notifications import notify
 
-from .health import Health
 from .models import Intervention, InterventionNote, KPILink
 
 BREACHED = [Health.WARNING, Health.CRITICAL]

@@ -12,11 +12,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from alignment.models import OrgUnit, Perspective
 from kpis.health import Frequency, KPIDirection, period_start
-from kpis.models import KPI, KPILink, Measurement
+from kpis.models import KPI, Measurement, Perspective
 from kpis.rollups import refresh_kpis
-from objectives.models import Objective
+from objectives.models import KPILink, Objective
+from okrplatform.org.models import OrgUnit
 
 from .generate_org import BATCH, Progress
 

@@ -17,25 +17,29 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from alignment.models import Tension
 from kpis.health import period_start, shift_periods
-from kpis.interventions import intervention_acknowledge, interventions_update
-from kpis.models import KPI, Intervention, InterventionNote, KPILink, Measurement
+from kpis.models import KPI, Measurement
 from kpis.rollups import refresh_kpis
+from objectives.interventions import intervention_acknowledge, interventions_update
 from objectives.models import (
     CatchballMessage,
     CheckIn,
     Cycle,
     Initiative,
     InitiativeContribution,
+    Intervention,
+    InterventionNote,
     KeyResult,
+    KPILink,
     Objective,
 )
 from objectives.progress import clamp, key_result_progress, progress_status
 from objectives.rollups import recompute_all
+from okrplatform.org.models import Membership, OrgUnit, User
 from reviews.models import Decision, KeyResultGrade, ObjectiveGrade, ReviewMeeting
 
 from . import demo_data as data
-from .models import Membership, OrgUnit, Tension, User
 
 HISTORY_PERIODS = {"daily": 400, "weekly": 60, "monthly": 15, "quarterly": 6}
 CHECK_IN_HOUR = time(16, 0)

@@ -9,10 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reviews.models import Decision
+from alignment.models import Tension
+from okrplatform.org.models import User
+from okrplatform.org.notifications import notify
 
-from .models import Tension, User
-from .notifications import notify
+from .models import Decision
 
 
 @transaction.atomic

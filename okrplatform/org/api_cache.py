@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from alignment.access import access_for
+from okrplatform.org.access import access_for
 
 VERSION_KEY = "api:data-version"
 WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|TRUNCATE|MERGE)\b", re.IGNORECASE)
