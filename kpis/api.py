@@ -69,9 +69,16 @@ class KPISerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VisibleKPIField(serializers.SlugRelatedField):
+    """A KPI by its code, among those the person sees: any other is as unknown as a typo."""
+
+    def get_queryset(self):
+        return access_for(self.context["request"].user).restrict(KPI.objects.all())
+
+
 class MeasurementSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="measurement-detail")
-    kpi = serializers.SlugRelatedField(
+    kpi = VisibleKPIField(
         slug_field="code", queryset=KPI.objects.all(), help_text="The KPI's code."
     )
     kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
@@ -159,7 +166,9 @@ def bulk_inputs(items, request) -> tuple[list[MeasurementInput], list[dict]]:
         }
         return [], [{"index": -1, "field": "items", "message": message}]
     codes = {str(item.get("kpi", "")) for item in items if isinstance(item, dict)}
-    kpis = {kpi.code: kpi for kpi in KPI.objects.filter(code__in=codes)}
+    # A KPI the person does not see is unknown to them: the answer must not say it exists.
+    seen = access_for(request.user).restrict(KPI.objects.filter(code__in=codes))
+    kpis = {kpi.code: kpi for kpi in seen}
     allowed = {
         code for code, kpi in kpis.items() if request.user.has_perm("kpis.record_measurement", kpi)
     }
@@ -249,10 +258,14 @@ class MeasurementViewSet(
 
     def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
+        # Permission before validation: someone who may not record values for this KPI learns
+        # nothing about its periods and values.
+        code = request.data.get("kpi") if isinstance(request.data, dict) else None
+        named = serializer.fields["kpi"].get_queryset().filter(code=str(code)).first()
+        if named is not None and not request.user.has_perm("kpis.record_measurement", named):
+            raise PermissionDenied(_("You may not record values for this KPI."))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not request.user.has_perm("kpis.record_measurement", data["kpi"]):
-            raise PermissionDenied(_("You may not record values for this KPI."))
         measurements_save(
             items=[
                 MeasurementInput(data["kpi"], data["period"], data["value"], data.get("note", ""))

@@ -51,6 +51,15 @@ class CycleField(KeyField):
         return Cycle.objects.all()
 
 
+class VisibleObjectiveField(serializers.PrimaryKeyRelatedField):
+    """An objective by its id, among those the person sees: any other does not exist for them."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        objectives = super().get_queryset()
+        return access_for(request.user).restrict(objectives) if request is not None else objectives
+
+
 class ObjectiveSerializer(VersionedSerializer):
     url = SelfLink(view_name="objective-detail")
     unit = UnitField()
@@ -58,7 +67,7 @@ class ObjectiveSerializer(VersionedSerializer):
     cycle = CycleField()
     cycle_url = Link(source="cycle", view_name="cycle-detail", read_only=True)
     owner = PersonField()
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = VisibleObjectiveField(
         queryset=Objective.objects.all(),
         required=False,
         allow_null=True,

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from kpis.models import Measurement
 from okrplatform.org.models import User
+from okrplatform.outbox.relay import after_commit
 
 from .models import CheckIn, KeyResult, Objective
 from .progress import LOW_CONFIDENCE, Status, progress_status
 from .rollups import refresh_key_results, refresh_statuses
-from .tasks import kpis_changed, recompute_rollups, rollup_key_result, rollup_key_results
 
 
 def check_in_status(*, key_result: KeyResult, value: Decimal) -> str:
@@ -79,9 +79,9 @@ def _after_check_ins(key_result_ids: list[int]) -> None:
     refresh_key_results(key_result_ids)
     refresh_statuses(timezone.localdate(), key_results=key_result_ids)
     if len(key_result_ids) == 1:
-        rollup_key_result.delay_on_commit(key_result_ids[0])
+        after_commit("objectives.tasks.rollup_key_result", key_result_id=key_result_ids[0])
     else:
-        rollup_key_results.delay_on_commit(key_result_ids)
+        after_commit("objectives.tasks.rollup_key_results", key_result_ids=key_result_ids)
 
 
 def check_ins_record_from_kpis(*, kpi_ids: Collection[int] | None = None) -> int:
@@ -138,7 +138,7 @@ def kpi_measurements_followed(*, kpi_ids: Collection[int] | None) -> int:
     """New KPI values reach the floor above: the key results they drive check in, and their
     lead and guard links are evaluated for interventions after commit."""
     made = check_ins_record_from_kpis(kpi_ids=kpi_ids)
-    kpis_changed.delay_on_commit(None if kpi_ids is None else sorted(kpi_ids))
+    after_commit("kpis.tasks.kpis_changed", kpi_ids=None if kpi_ids is None else sorted(kpi_ids))
     return made
 
 
@@ -150,7 +150,7 @@ def objective_save(
     objective = objective_form.save()
     key_result_formset.instance = objective
     key_result_formset.save()
-    recompute_rollups.delay_on_commit()
+    after_commit("objectives.tasks.recompute_rollups")
     return objective
 
 
@@ -207,4 +207,4 @@ def objectives_restore(*, objectives: QuerySet[Objective]) -> int:
 def rollups_refresh_later() -> None:
     """Every stored progress, status and unit figure follows once the transaction commits: after
     changes too broad to follow one by one (admin, imports, structure)."""
-    recompute_rollups.delay_on_commit()
+    after_commit("objectives.tasks.recompute_rollups")

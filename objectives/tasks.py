@@ -9,6 +9,7 @@ from celery import shared_task
 from kpis.rollups import refresh_kpis
 
 from . import interventions, reminders, rollups
+from .services import check_ins_record_from_kpis
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -61,8 +62,6 @@ def kpis_changed(kpi_ids: list[int] | None) -> dict[str, int]:
 def evaluate_kpi_health() -> dict[str, int]:
     """The periodic sweep: health of every KPI (so quiet ones turn stale), key results that
     missed their KPI's value, interventions that a lost message did not open."""
-    from .services import check_ins_record_from_kpis
-
     changed = refresh_kpis()
     followed = check_ins_record_from_kpis()
     return {

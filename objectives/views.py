@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from concurrency.exceptions import RecordModifiedError
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -366,11 +368,25 @@ def _objective_form_page(request: HttpRequest, objective: Objective) -> HttpResp
             unit = form.cleaned_data["unit"]
             if not request.user.has_perm("objectives.create_objective_in", unit):
                 raise PermissionDenied
-            saved = objective_save(objective_form=form, key_result_formset=formset)
-            messages.success(request, _("Objective saved."))
-            for warning in quality.objective_warnings(saved):
-                messages.warning(request, warning)
-            return redirect("objective_detail", pk=saved.pk)
+            try:
+                saved = objective_save(objective_form=form, key_result_formset=formset)
+            except RecordModifiedError:
+                # Saved by someone else between the check and the save: nothing of this one
+                # was stored (the service's transaction rolled back); say so, keep the input.
+                form.refuse_stale_save()
+            except IntegrityError:
+                form.add_error(
+                    None,
+                    _(
+                        "Saving this collided with another change made at the same moment. "
+                        "Nothing was saved; your input is kept: save again."
+                    ),
+                )
+            else:
+                messages.success(request, _("Objective saved."))
+                for warning in quality.objective_warnings(saved):
+                    messages.warning(request, warning)
+                return redirect("objective_detail", pk=saved.pk)
     else:
         form = ObjectiveForm(instance=objective, user=request.user)
         formset = KeyResultFormSet(instance=objective, prefix="key_results")

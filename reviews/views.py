@@ -31,7 +31,7 @@ from .grading import GradeInput, grades_save, grading_sheet, review_close
 from .health import program_health
 from .models import ReviewMeeting
 from .presentation import review_slides
-from .services import decision_record
+from .services import decision_record, review_plan
 from .tensions import tension_decide
 from .tools_forms import RecommenderForm, ROIForm
 
@@ -86,7 +86,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial=initial, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        review = form.save()
+        review = review_plan(form=form)
         messages.success(request, _("Review planned; its agenda builds itself from the data."))
         return redirect("review_detail", pk=review.pk)
     return render(

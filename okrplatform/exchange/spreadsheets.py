@@ -871,7 +871,8 @@ def apply_import(plan: ImportPlan) -> None:
         operation()
     if plan.kpi_ids:
         refresh_kpis(sorted(plan.kpi_ids))
-    rollups_refresh_later()
+    if plan.created or plan.updated:
+        rollups_refresh_later()
 
 
 def group_changes(plan: ImportPlan) -> dict[str, list[Change]]:

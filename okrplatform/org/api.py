@@ -13,6 +13,7 @@ from rest_framework import authentication, exceptions
 
 from okrplatform.api import KeyField
 
+from .access import access_for
 from .models import ApiToken, OrgUnit, User
 
 TOUCH_EVERY = timedelta(minutes=1)
@@ -50,10 +51,17 @@ class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
 
 
 class UnitField(KeyField):
+    """A unit by its code, among those the person sees: any other is as unknown as a typo."""
+
     help = "The unit's code."
 
     def choices(self) -> QuerySet:
         return OrgUnit.objects.all()
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context.get("request")
+        units = super().get_queryset()
+        return access_for(request.user).restrict(units) if request is not None else units
 
 
 class PersonField(KeyField):

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from okrplatform.outbox.relay import email_after_commit
 
 from .models import Notification, Reminder, User
 
@@ -34,13 +35,10 @@ def notify(
             text = str(message())
         notifications.append(Notification(recipient=person, message=text[:500], url=url))
         if email and person.email:
-            transaction.on_commit(
-                lambda person=person, text=text: send_mail(
-                    text[:120],
-                    f"{text}\n\n{settings.SITE_URL}{url}",
-                    settings.DEFAULT_FROM_EMAIL,
-                    [person.email],
-                )
+            email_after_commit(
+                recipient=person.email,
+                subject=text[:120],
+                body=f"{text}\n\n{settings.SITE_URL}{url}",
             )
     Notification.objects.bulk_create(notifications)
 
@@ -75,6 +73,6 @@ def send_weekly_digest(
                 body = render_to_string(
                     template, {"owner": owner, "items": owned, "site_url": settings.SITE_URL}
                 )
-                send_mail(subject(len(owned)), body, settings.DEFAULT_FROM_EMAIL, [owner.email])
+                email_after_commit(recipient=owner.email, subject=subject(len(owned)), body=body)
         sent += 1
     return sent
