@@ -74,9 +74,15 @@ def test_it_runs_in_production_mode_against_its_own_services(compose):
 def test_the_image_serves_with_gunicorn_and_collects_static_files():
     dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
     assert dockerfile.startswith("#")
-    assert "FROM python:3.11" in dockerfile
+    assert "FROM python:3.13-slim" in dockerfile
     assert "collectstatic" in dockerfile
     assert "gunicorn" in dockerfile
+
+
+def test_the_image_installs_exactly_the_locked_versions():
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert "pip install --require-hashes -r requirements.txt" in dockerfile
+    assert "pip install --no-deps ." in dockerfile
 
 
 def test_the_health_probe_answers_without_login(client, db):
