@@ -119,5 +119,6 @@ vendor:
 
 ## messages: refresh the translation catalogues and compile them (needs GNU gettext)
 messages: install
-	$(MANAGE) makemessages -l de --no-location --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
-	$(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE) makemessages -l de --no-location --ignore=.venv --ignore=".venv-*" --ignore=bench \
+		--ignore=tests --ignore=staticfiles --ignore=node_modules
+	$(MANAGE) compilemessages --ignore=.venv --ignore=".venv-*"

@@ -15,12 +15,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from kpis.health import Frequency, period_start
+from okrplatform.languages import language_for
 
 from .models import Notification, Reminder, User
 
 
 def _language_of(person: User) -> str:
-    return person.language or settings.LANGUAGE_CODE
+    return language_for(person.language)
+
+
+# Which of a person's e-mail preferences allows each weekly digest.
+_DIGEST_PREFERENCE = {
+    Reminder.Kind.CHECK_INS: "email_check_in_digest",
+    Reminder.Kind.STALE_KPIS: "email_stale_kpi_digest",
+}
 
 
 def notify(
@@ -35,7 +43,7 @@ def notify(
         with translation.override(_language_of(person)):
             text = str(message())
         notifications.append(Notification(recipient=person, message=text[:500], url=url))
-        if email and person.email:
+        if email and person.email and person.email_notifications:
             transaction.on_commit(
                 lambda person=person, text=text: send_mail(
                     text[:120],
@@ -66,6 +74,8 @@ def send_weekly_digest(
     sent = 0
     for owner, owned in groupby(items, key=owner_of):
         if owner is None or owner.pk in already or not owner.email or not owner.is_active:
+            continue
+        if not getattr(owner, _DIGEST_PREFERENCE.get(kind, ""), True):
             continue
         owned = list(owned)
         with transaction.atomic():

@@ -7,13 +7,17 @@ DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY and DEBUG=false (see docker-compose.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from okrplatform.accounts.group_roles import normalise_group_roles
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +56,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number such as 0.1, not {raw!r}") from None
+
+
+def env_json(name: str, default: Any) -> Any:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} must be JSON: {error}") from None
+
+
 DEBUG = env_bool("DEBUG", default=True)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -84,10 +108,12 @@ INSTALLED_APPS = [
     "concurrency",
     "tree_queries",
     "rules.apps.AutodiscoverRulesConfig",
+    "mozilla_django_oidc",
     "alignment",
     "objectives",
     "kpis",
     "reviews",
+    "okrplatform.accounts",
 ]
 
 MIDDLEWARE = [
@@ -158,16 +184,62 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Single sign-on with OpenID Connect (mozilla-django-oidc) ---------------------------------
+# On when OIDC_RP_CLIENT_ID is set. Register <SITE_URL>/oidc/callback/ as the redirect URI and
+# <SITE_URL>/accounts/login/ as the post-logout redirect URI at the provider; `manage.py
+# oidc_endpoints <issuer>` prints the endpoint settings from its discovery document. People are
+# matched by e-mail (case-insensitive) or created on first sign-in; OIDC_GROUP_ROLES maps the
+# groups in the OIDC_GROUPS_CLAIM claim to roles in units (okrplatform/accounts/group_roles.py).
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT")  # optional: sign out there too
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME")  # the button says "Sign in with <name>"
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_GROUP_ROLES = normalise_group_roles(env_json("OIDC_GROUP_ROLES", {}))
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", default=True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for signing out at the provider
+if OIDC_ENABLED:
+    _required = {
+        "OIDC_RP_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+        "OIDC_OP_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+    }
+    if _missing := [name for name, value in _required.items() if not value]:
+        raise ImproperlyConfigured(
+            f"Single sign-on (OIDC_RP_CLIENT_ID) also needs {', '.join(_missing)}."
+        )
+    AUTHENTICATION_BACKENDS.append("okrplatform.accounts.oidc.OIDCBackend")
+
+# Off: people sign in only through single sign-on; password change and reset are gone.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", default=True)
+if not PASSWORD_SIGN_IN:
+    if not OIDC_ENABLED:
+        raise ImproperlyConfigured(
+            "PASSWORD_SIGN_IN=false needs single sign-on (OIDC_RP_CLIENT_ID …): "
+            "nobody could sign in."
+        )
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
+
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
+# Only finished translations: a catalogue with no untranslated and no fuzzy message
+# (tests/test_translations.py checks it with msgfmt --statistics). English is the source
+# language; English (UK) needs no catalogue and gives day-first dates.
 LANGUAGES = [
-    ("en", _("English")),
+    ("en", _("English (US)")),
+    ("en-gb", _("English (UK)")),
     ("de", _("German")),
-    ("fr", _("French")),
-    ("es", _("Spanish")),
-    ("pt-br", _("Brazilian Portuguese")),
-    ("ja", _("Japanese")),
-    ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
