@@ -80,7 +80,7 @@ class ProfileForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         language = cast(forms.ChoiceField, self.fields["language"])
         language.choices = [
-            ("", _("As my browser asks, or the site's default")),
+            ("", _("As my browser asks")),
             *language_choices(),
         ]
         language.help_text = _(

@@ -23,18 +23,15 @@ def language_name(code: str) -> str:
         return code
 
 
-def dates_in(code: str, day: datetime.date | None = None) -> str:
-    """How a date looks in a language, short and long: "21/11/2026 · 21 Nov 2026"."""
-    day = day or timezone.localdate()
+def date_in(code: str, day: datetime.date | None = None) -> str:
+    """How a date looks in a language: 21/11/2026 in English (UK), 11/21/2026 in English (US)."""
     with translation.override(code):
-        short = formats.date_format(day, "SHORT_DATE_FORMAT")
-        long = formats.date_format(day, "DATE_FORMAT")
-    return f"{short} · {long}"
+        return formats.date_format(day or timezone.localdate(), "SHORT_DATE_FORMAT")
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """The offered languages for the profile form, each with the dates it writes."""
-    return [(code, f"{name} — {dates_in(code)}") for code, name in settings.LANGUAGES]
+    """The offered languages for the profile form, each with how it writes today's date."""
+    return [(code, f"{name} — {date_in(code)}") for code, name in settings.LANGUAGES]
 
 
 def language_not_offered_notice(code: str, profile_url: str) -> SafeString:
