@@ -117,6 +117,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "okrplatform.logging.RequestLogMiddleware",  # first: the request id covers everything
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -283,7 +284,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security (production values when DEBUG is off) -------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # probed over plain HTTP from inside the container
+# Probed over plain HTTP from inside the container network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
@@ -395,14 +397,52 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Celery keeps Django's logging below instead of setting up its own, so workers log alike.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Logs ---------------------------------------------------------------------------------
+# JSON, one object a line (time, level, logger, message, request_id, user, …), for a log
+# collector; text for people reading a terminal. okrplatform/logging.py says what goes in.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "okrplatform.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "okrplatform.logging.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)-7s %(name)s %(context)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # runserver logs each request itself; the app's own line is for production.
+        "okrplatform.requests": {"level": "WARNING" if DEBUG else "INFO"},
         # Run in-process (the embedded default), every task would log twice per request.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }
+
+# --- Errors to Sentry (or a Sentry-compatible service such as GlitchTip) --------------------
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE") or None,
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+        send_default_pii=False,  # no names, e-mail addresses, cookies or IP addresses
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .accounts.views import admin_login
 from .health import healthz
+from .readiness import readyz
 
 admin.site.site_header = _("okrplatform administration")
 admin.site.site_title = _("okrplatform")
@@ -13,6 +14,7 @@ admin.site.index_title = _("Run the organisation")
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    path("readyz/", readyz, name="readyz"),
     path("accounts/", include("okrplatform.accounts.urls")),
     path("oidc/", include("okrplatform.accounts.oidc_urls")),
     path("admin/login/", admin_login),
