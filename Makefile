@@ -51,17 +51,24 @@ migrate: install
 demo: install
 	$(MANAGE) load_demo
 
-# With CELERY_BROKER_URL set, a Celery worker (with beat) runs beside the web server.
+# With CELERY_BROKER_URL set, a Celery worker (with beat) runs beside the web server. With DEBUG
+# off (DEBUG=0 make serve), the static files are collected first (WhiteNoise serves them from
+# staticfiles/) and gunicorn serves instead of the development server.
 serve: install
-	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+	@case "$$(printf '%s' "$$DEBUG" | tr 'A-Z' 'a-z')" in \
+		0|false|no|off) \
+			echo "DEBUG is off: collecting static files, then serving with gunicorn."; \
+			$(MANAGE) collectstatic --no-input --verbosity 0 || exit 1; \
+			server="$(BIN)/gunicorn okrplatform.wsgi:application --bind $(ADDRESS) --workers 3";; \
+		*) server="$(MANAGE) runserver $(ADDRESS)";; \
+	esac; \
+	if [ -n "$$CELERY_BROKER_URL" ]; then \
 		echo "CELERY_BROKER_URL is set: starting a Celery worker with beat beside the server."; \
 		$(BIN)/celery -A okrplatform worker --beat --loglevel=INFO \
 			--schedule "$(VENV)/celerybeat-schedule" & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-		$(MANAGE) runserver $(ADDRESS); \
-	else \
-		$(MANAGE) runserver $(ADDRESS); \
-	fi
+	fi; \
+	$$server
 
 ## test: install the test dependencies and run the whole suite (PYTEST_ARGS='-m "not browser"' …)
 test: install-dev

@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -84,7 +85,17 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-embedded-default-for-local-development-only"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+# The address people reach the site at: links in e-mails, and in production the host names the
+# site answers to and whether it insists on HTTPS.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_SITE_HOST = urlsplit(SITE_URL).hostname or "127.0.0.1"
+_SITE_IS_HTTPS = SITE_URL.startswith("https://")
+
+# Probes reach the container as 127.0.0.1, so it is allowed beside the site's own name.
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS",
+    list(dict.fromkeys([*([] if DEBUG else [_SITE_HOST]), "127.0.0.1", "localhost"])),
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -277,20 +288,23 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-# The address people reach the site at, for links in e-mails.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "okrplatform <okr@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security (production values when DEBUG is off) -------------------------------------------
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# With DEBUG off, a site whose SITE_URL is https:// insists on HTTPS (redirect, secure cookies,
+# HSTS); one served over plain http (`DEBUG=0 make serve` on a laptop) works as it is.
+_INSIST_ON_HTTPS = not DEBUG and _SITE_IS_HTTPS
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_INSIST_ON_HTTPS)
 # Probed over plain HTTP from inside the container network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=_INSIST_ON_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_INSIST_ON_HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if _INSIST_ON_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_INSIST_ON_HTTPS
+)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_INSIST_ON_HTTPS)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
