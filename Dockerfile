@@ -1,6 +1,7 @@
 # Production image: gunicorn serves the app, WhiteNoise its static files; the same image runs the
-# Celery worker and beat (see docker-compose.yml).
-FROM python:3.11-slim
+# Celery worker, beat and the one-off migrations (see docker-compose.yml). Installs exactly the
+# versions in requirements.txt (the lock file; `make lock` refreshes it).
+FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -10,11 +11,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN useradd --create-home --uid 1000 okr
 
+# The locked dependencies first, so that a code change reuses this layer.
+COPY requirements.txt .
+RUN pip install --require-hashes -r requirements.txt
+
 COPY . .
-RUN pip install . \
+RUN pip install --no-deps . \
  && DEBUG=false SECRET_KEY=only-for-collectstatic python manage.py collectstatic --no-input
 
 USER okr
 EXPOSE 8000
-CMD ["gunicorn", "okrplatform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-"]
+CMD ["gunicorn", "okrplatform.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

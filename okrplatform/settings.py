@@ -7,15 +7,20 @@ DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY and DEBUG=false (see docker-compose.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from okrplatform.accounts.group_roles import normalise_group_roles
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +59,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number such as 0.1, not {raw!r}") from None
+
+
+def env_json(name: str, default: Any) -> Any:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} must be JSON: {error}") from None
+
+
 DEBUG = env_bool("DEBUG", default=True)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -62,7 +87,17 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-embedded-default-for-local-development-only"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+# The address people reach the site at: links in e-mails, and in production the host names the
+# site answers to and whether it insists on HTTPS.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_SITE_HOST = urlsplit(SITE_URL).hostname or "127.0.0.1"
+_SITE_IS_HTTPS = SITE_URL.startswith("https://")
+
+# Probes reach the container as 127.0.0.1, so it is allowed beside the site's own name.
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS",
+    list(dict.fromkeys([*([] if DEBUG else [_SITE_HOST]), "127.0.0.1", "localhost"])),
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -87,6 +122,7 @@ INSTALLED_APPS = [
     "tree_queries",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "mozilla_django_oidc",
     "okrplatform.outbox",
     "okrplatform.org",
     "kpis",
@@ -95,9 +131,11 @@ INSTALLED_APPS = [
     "reviews",
     "okrplatform.exchange",
     "okrplatform.demo",
+    "okrplatform.accounts",
 ]
 
 MIDDLEWARE = [
+    "okrplatform.logging.RequestLogMiddleware",  # first: the request id covers everything
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -180,16 +218,62 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Single sign-on with OpenID Connect (mozilla-django-oidc) ---------------------------------
+# On when OIDC_RP_CLIENT_ID is set. Register <SITE_URL>/oidc/callback/ as the redirect URI and
+# <SITE_URL>/accounts/login/ as the post-logout redirect URI at the provider; `manage.py
+# oidc_endpoints <issuer>` prints the endpoint settings from its discovery document. People are
+# matched by e-mail (case-insensitive) or created on first sign-in; OIDC_GROUP_ROLES maps the
+# groups in the OIDC_GROUPS_CLAIM claim to roles in units (okrplatform/accounts/group_roles.py).
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT")  # optional: sign out there too
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME")  # the button says "Sign in with <name>"
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_GROUP_ROLES = normalise_group_roles(env_json("OIDC_GROUP_ROLES", {}))
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", default=True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for signing out at the provider
+if OIDC_ENABLED:
+    _required = {
+        "OIDC_RP_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "OIDC_OP_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "OIDC_OP_USER_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+        "OIDC_OP_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+    }
+    if _missing := [name for name, value in _required.items() if not value]:
+        raise ImproperlyConfigured(
+            f"Single sign-on (OIDC_RP_CLIENT_ID) also needs {', '.join(_missing)}."
+        )
+    AUTHENTICATION_BACKENDS.append("okrplatform.accounts.oidc.OIDCBackend")
+
+# Off: people sign in only through single sign-on; password change and reset are gone.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", default=True)
+if not PASSWORD_SIGN_IN:
+    if not OIDC_ENABLED:
+        raise ImproperlyConfigured(
+            "PASSWORD_SIGN_IN=false needs single sign-on (OIDC_RP_CLIENT_ID …): "
+            "nobody could sign in."
+        )
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
+
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
+# Only finished translations: a catalogue with no untranslated and no fuzzy message
+# (tests/test_translations.py checks it with msgfmt --statistics). English is the source
+# language; English (UK) needs no catalogue and gives day-first dates.
 LANGUAGES = [
-    ("en", _("English")),
+    ("en", _("English (US)")),
+    ("en-gb", _("English (UK)")),
     ("de", _("German")),
-    ("fr", _("French")),
-    ("es", _("Spanish")),
-    ("pt-br", _("Brazilian Portuguese")),
-    ("ja", _("Japanese")),
-    ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -226,25 +310,36 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-# The address people reach the site at, for links in e-mails.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "okrplatform <okr@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security (production values when DEBUG is off) -------------------------------------------
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # probed over plain HTTP from inside the container
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# With DEBUG off, a site whose SITE_URL is https:// insists on HTTPS (redirect, secure cookies,
+# HSTS); one served over plain http (`DEBUG=0 make serve` on a laptop) works as it is.
+_INSIST_ON_HTTPS = not DEBUG and _SITE_IS_HTTPS
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_INSIST_ON_HTTPS)
+# Probed over plain HTTP from inside the container network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=_INSIST_ON_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=_INSIST_ON_HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if _INSIST_ON_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_INSIST_ON_HTTPS
+)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_INSIST_ON_HTTPS)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 # No script runs but our own files: no inline script, no eval (htmx is configured for it in
 # base.html). Styles may be inline (progress bars set their width). The Swagger UI page, which
 # needs its own inline start-up script, is left out.
+_OIDC_ORIGINS = sorted(
+    {
+        f"{parts.scheme}://{parts.netloc}"
+        for parts in map(urlsplit, [OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT])
+        if OIDC_ENABLED and parts.scheme and parts.netloc
+    }
+)
 CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
     "DIRECTIVES": {
@@ -256,7 +351,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Signing in and out with single sign-on is a form whose answer goes to the provider.
+        "form-action": [SELF, *_OIDC_ORIGINS],
         "frame-ancestors": [NONE],
     },
 }
@@ -396,14 +492,52 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Celery keeps Django's logging below instead of setting up its own, so workers log alike.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Logs ---------------------------------------------------------------------------------
+# JSON, one object a line (time, level, logger, message, request_id, user, …), for a log
+# collector; text for people reading a terminal. okrplatform/logging.py says what goes in.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "okrplatform.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "okrplatform.logging.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)-7s %(name)s %(context)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # runserver logs each request itself; the app's own line is for production.
+        "okrplatform.requests": {"level": "WARNING" if DEBUG else "INFO"},
         # Run in-process (the embedded default), every task would log twice per request.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }
+
+# --- Errors to Sentry (or a Sentry-compatible service such as GlitchTip) --------------------
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        release=env_str("SENTRY_RELEASE") or None,
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+        send_default_pii=False,  # no names, e-mail addresses, cookies or IP addresses
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )

@@ -1,11 +1,12 @@
-"""URL configuration: the pages, the admin and the sign-in views."""
+"""URL configuration: the pages, the admin, the API, sign-in and the health probes."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from .accounts.views import admin_login
 from .health import healthz
+from .readiness import readyz
 
 admin.site.site_header = _("okrplatform administration")
 admin.site.site_title = _("okrplatform")
@@ -13,8 +14,10 @@ admin.site.index_title = _("Run the organisation")
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("readyz/", readyz, name="readyz"),
+    path("accounts/", include("okrplatform.accounts.urls")),
+    path("oidc/", include("okrplatform.accounts.oidc_urls")),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/", include("okrplatform.api_urls")),
     path("", include("okrplatform.org.urls")),

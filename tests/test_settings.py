@@ -19,6 +19,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "SITE_URL": "https://okr.example.com",
     "ALLOWED_HOSTS": "okr.example.com",
     "DATABASE_URL": "postgres://okr:secret@db:5432/okrplatform",
     "CELERY_BROKER_URL": "redis://redis:6379/0",

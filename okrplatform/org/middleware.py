@@ -8,6 +8,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
+from okrplatform.languages import is_offered
+
 
 class UserPreferencesMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -18,7 +20,8 @@ class UserPreferencesMiddleware:
         if user is not None and user.is_authenticated:
             if user.timezone:
                 timezone.activate(zoneinfo.ZoneInfo(user.timezone))
-            if user.language:
+            # A language no longer offered falls back to the browser's (the profile says so).
+            if user.language and is_offered(user.language):
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = translation.get_language()
         try:

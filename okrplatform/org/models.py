@@ -19,6 +19,8 @@ from simple_history.models import HistoricalRecords
 from tree_queries.fields import TreeNodeForeignKey
 from tree_queries.models import TreeNode
 
+from okrplatform.languages import offered_languages
+
 
 @functools.cache
 def _known_timezones() -> frozenset[str]:
@@ -52,8 +54,23 @@ class User(AbstractUser):
         validators=[validate_timezone],
         help_text=_("Times are shown in this zone. Empty: the site's default."),
     )
-    language = models.CharField(
-        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=offered_languages)
+    email_notifications = models.BooleanField(
+        _("notifications by e-mail"),
+        default=True,
+        help_text=_(
+            "Interventions, catchball turns and deployments, besides the notice in the app."
+        ),
+    )
+    email_check_in_digest = models.BooleanField(
+        _("weekly check-in reminder"),
+        default=True,
+        help_text=_("On Mondays: the key results you have not checked in on for a week."),
+    )
+    email_stale_kpi_digest = models.BooleanField(
+        _("weekly digest of stale KPIs"),
+        default=True,
+        help_text=_("On Mondays: the KPIs you own that have no recent measurement."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -108,9 +125,7 @@ class OrgUnit(TreeNode):
     timezone = models.CharField(
         _("time zone"), max_length=64, blank=True, validators=[validate_timezone]
     )
-    language = models.CharField(
-        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
-    )
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=offered_languages)
     currency = models.CharField(
         _("currency"), max_length=3, blank=True, validators=[validate_currency]
     )

@@ -13,13 +13,21 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from okrplatform.languages import language_for
 from okrplatform.outbox.relay import email_after_commit
 
 from .models import Notification, Reminder, User
 
 
 def _language_of(person: User) -> str:
-    return person.language or settings.LANGUAGE_CODE
+    return language_for(person.language)
+
+
+# Which of a person's e-mail preferences allows each weekly digest.
+_DIGEST_PREFERENCE = {
+    Reminder.Kind.CHECK_INS: "email_check_in_digest",
+    Reminder.Kind.STALE_KPIS: "email_stale_kpi_digest",
+}
 
 
 def notify(
@@ -34,7 +42,7 @@ def notify(
         with translation.override(_language_of(person)):
             text = str(message())
         notifications.append(Notification(recipient=person, message=text[:500], url=url))
-        if email and person.email:
+        if email and person.email and person.email_notifications:
             email_after_commit(
                 recipient=person.email,
                 subject=text[:120],
@@ -63,6 +71,8 @@ def send_weekly_digest(
     sent = 0
     for owner, owned in groupby(items, key=owner_of):
         if owner is None or owner.pk in already or not owner.email or not owner.is_active:
+            continue
+        if not getattr(owner, _DIGEST_PREFERENCE.get(kind, ""), True):
             continue
         owned = list(owned)
         with transaction.atomic():
