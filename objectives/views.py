@@ -31,7 +31,6 @@ from .forms import (
 )
 from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
 from .models import Cycle, Intervention, KeyResult, Objective
-from .progress import progress_status, weighted_progress
 from .selectors import (
     catchball_waiting_for,
     initiatives_of,
@@ -40,6 +39,7 @@ from .selectors import (
     my_unread_notifications,
     needing_attention,
     objective_for_page,
+    objective_progress_now,
     parent_candidates,
     progress_chart,
     progress_chart_expected,
@@ -290,9 +290,16 @@ def key_result_row(request: HttpRequest, pk: int) -> HttpResponse:
 def _check_in(request: HttpRequest, pk: int) -> HttpResponse:
     key_result = _get_key_result_for_contributor(request, pk)
     form = CheckInForm(request.POST, key_result=key_result, auto_id=f"check-in-{pk}-%s")
-    checked_in = form.is_valid()
-    if checked_in:
-        check_in_record(key_result=key_result, author=request.user, **form.cleaned_data)
+    checked_in = False
+    if form.is_valid():
+        try:
+            recorded = check_in_record(
+                key_result=key_result, author=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # the service's rules name the field they are about
+        else:
+            checked_in, key_result = True, recorded.key_result
     if request.htmx:
         context = {
             "key_result": key_result,
@@ -301,7 +308,7 @@ def _check_in(request: HttpRequest, pk: int) -> HttpResponse:
             "form_open": not checked_in,
             "just_checked_in": checked_in,
             "can_check_in": True,
-            "objective_progress": _objective_progress_now(key_result.objective),
+            "objective_progress": objective_progress_now(key_result.objective),
             "next": _safe_next(
                 request, reverse("objective_detail", args=[key_result.objective_id])
             ),
@@ -322,16 +329,6 @@ def _check_in(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response.status_code = 400
     return response
-
-
-def _objective_progress_now(objective: Objective) -> dict:
-    """The objective's progress and status from its KRs as they are now, for the page to show
-    before the rollup task has stored them."""
-    if objective.progress_source != Objective.ProgressSource.KEY_RESULTS:
-        return {"progress": objective.progress, "status": objective.status}
-    progress = weighted_progress(objective.key_results.values_list("weight", "progress"))
-    status = progress_status(progress, objective.cycle.expected_progress())
-    return {"progress": progress, "status": status}
 
 
 @login_required
