@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +23,8 @@ from .models import CheckIn, KeyResult, Objective
 from .progress import LOW_CONFIDENCE, Status, progress_status
 from .rollups import refresh_key_results, refresh_statuses
 from .tasks import kpis_changed, recompute_rollups, rollup_key_result, rollup_key_results
+
+Row = TypeVar("Row", Objective, KeyResult)
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,35 @@ def objectives_restore(*, objectives: QuerySet[Objective]) -> int:
     return count
 
 
+def objective_upsert(*, objective: Objective) -> Objective:
+    """Create or change an objective as a spreadsheet row has it, validated by the caller."""
+    return _saved_then_rolled_up(objective)
+
+
+def key_result_upsert(*, key_result: KeyResult) -> KeyResult:
+    """Create or change a key result as a spreadsheet row has it, validated by the caller."""
+    return _saved_then_rolled_up(key_result)
+
+
+@transaction.atomic
+def _saved_then_rolled_up(row: Row) -> Row:
+    """Save the row; every stored figure follows after commit."""
+    row.save()
+    rollups_refresh_later()
+    return row
+
+
 def rollups_refresh_later() -> None:
     """Every stored progress, status and unit figure follows once the transaction commits: after
-    changes too broad to follow one by one (admin, imports, structure)."""
-    recompute_rollups.delay_on_commit()
+    changes too broad to follow one by one (admin, imports, structure). Asked for by many writes
+    in one transaction (an import's rows), it still runs once."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback is _recompute_rollups for _sids, callback, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_recompute_rollups)
+
+
+def _recompute_rollups() -> None:
+    recompute_rollups.delay()
