@@ -337,7 +337,8 @@ class PlannedWrite:
     columns: dict[str, str] = field(default_factory=dict)  # model field → sheet column
     bound_later: set[str] = field(default_factory=set)  # fields set only as the writes run
     moved: list[str] = field(default_factory=list)  # changes the values do not show
-    save: Callable[[Model], Model | None] | None = None  # the service that writes it
+    # The service that writes it; None where the sheet collects its objects for one batch.
+    save: Callable[[Model], Model | None] | None = None
     then: Callable[[Model], None] | None = None  # for what comes later in the file
 
 
