@@ -6,6 +6,7 @@ and links to where it is fixed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Window
@@ -65,130 +66,177 @@ def _listed(rows: QuerySet) -> tuple[list, int]:
 
 
 def quality_warnings(unit: OrgUnit, cycle: Cycle, access: Access) -> list[QualityGroup]:
-    subtree = in_subtree_of(unit)
-    objectives = access.restrict(
-        Objective.objects.active().filter(cycle=cycle, unit_id__in=subtree),
-        within=unit.pk,
-    )
+    return UnitQuality(unit, cycle, access).groups()
 
-    def objective_fix(unit_id: int, pk: int) -> tuple[str, str]:
-        if access.is_manager_at(unit_id):
+
+class UnitQuality:
+    """The warnings of a unit and its subtree in a cycle, as the person sees them: one method
+    per kind, each one query."""
+
+    def __init__(self, unit: OrgUnit, cycle: Cycle, access: Access) -> None:
+        self.unit, self.cycle, self.access = unit, cycle, access
+        self.subtree = in_subtree_of(unit)
+        self.objectives = access.restrict(
+            Objective.objects.active().filter(cycle=cycle, unit_id__in=self.subtree),
+            within=unit.pk,
+        )
+        self.kpis = access.restrict(
+            KPI.objects.filter(unit_id__in=self.subtree, is_active=True)
+            .select_related("unit")
+            .order_by("unit__name", "name"),
+            within=unit.pk,
+        )
+
+    def groups(self) -> list[QualityGroup]:
+        return [
+            self.too_many_objectives(),
+            self.key_results(),
+            self.not_measurable(),
+            self.unaligned(),
+            self.open_tensions(),
+            self.kpis_without_owner(),
+            self.stale_kpis(),
+        ]
+
+    def _group(
+        self, kind: str, rows: QuerySet, warning: Callable[..., QualityWarning]
+    ) -> QualityGroup:
+        page, total = _listed(rows)
+        return QualityGroup(kind, str(KINDS[kind]), [warning(row) for row in page], total)
+
+    def _objective_fix(self, unit_id: int, pk: int) -> tuple[str, str]:
+        if self.access.is_manager_at(unit_id):
             return reverse("objective_edit", args=[pk]), _("Edit the objective")
         return reverse("objective_detail", args=[pk]), _("Open the objective")
 
-    groups = []
-
-    def group(kind: str, rows: QuerySet, warning) -> None:
-        page, total = _listed(rows)
-        groups.append(QualityGroup(kind, str(KINDS[kind]), [warning(row) for row in page], total))
-
-    group(
-        "too_many_objectives",
-        objectives.values("unit_id", "unit__name")
-        .annotate(count=Count("pk"))
-        .filter(count__gt=quality.MAX_OBJECTIVES_PER_UNIT)
-        .order_by("-count", "unit__name"),
-        lambda row: QualityWarning(
+    def too_many_objectives(self) -> QualityGroup:
+        cycle = self.cycle
+        rows = (
+            self.objectives.values("unit_id", "unit__name")
+            .annotate(count=Count("pk"))
+            .filter(count__gt=quality.MAX_OBJECTIVES_PER_UNIT)
+            .order_by("-count", "unit__name")
+        )
+        return self._group(
             "too_many_objectives",
-            row["unit__name"],
-            row["unit__name"],
-            quality.too_many_objectives(row["unit__name"], row["count"], cycle),
-            reverse("unit_dashboard", args=[row["unit_id"]]) + f"?cycle={cycle.pk}",
-            _("Review the unit's objectives"),
-        ),
-    )
-    group(
-        "key_results",
-        objectives.filter(progress_source=Objective.ProgressSource.KEY_RESULTS)
-        .annotate(key_result_count=Count("key_results"))
-        .filter(Q(key_result_count=0) | Q(key_result_count__gt=quality.MAX_KEY_RESULTS))
-        .values("pk", "title", "unit_id", "unit__name", "key_result_count")
-        .order_by("unit__name", "title"),
-        lambda row: QualityWarning(
+            rows,
+            lambda row: QualityWarning(
+                "too_many_objectives",
+                row["unit__name"],
+                row["unit__name"],
+                quality.too_many_objectives(row["unit__name"], row["count"], cycle),
+                reverse("unit_dashboard", args=[row["unit_id"]]) + f"?cycle={cycle.pk}",
+                _("Review the unit's objectives"),
+            ),
+        )
+
+    def key_results(self) -> QualityGroup:
+        rows = (
+            self.objectives.filter(progress_source=Objective.ProgressSource.KEY_RESULTS)
+            .annotate(key_result_count=Count("key_results"))
+            .filter(Q(key_result_count=0) | Q(key_result_count__gt=quality.MAX_KEY_RESULTS))
+            .values("pk", "title", "unit_id", "unit__name", "key_result_count")
+            .order_by("unit__name", "title")
+        )
+        return self._group(
             "key_results",
-            row["title"],
-            row["unit__name"],
-            quality.no_key_results()
-            if row["key_result_count"] == 0
-            else quality.too_many_key_results(row["key_result_count"]),
-            *objective_fix(row["unit_id"], row["pk"]),
-        ),
-    )
-    group(
-        "not_measurable",
-        KeyResult.objects.filter(objective__in=objectives, metric_type=MetricType.BOOLEAN)
-        .values("title", "objective_id", "objective__unit_id", "objective__unit__name")
-        .order_by("objective__unit__name", "objective__title", "id"),
-        lambda row: QualityWarning(
+            rows,
+            lambda row: QualityWarning(
+                "key_results",
+                row["title"],
+                row["unit__name"],
+                quality.no_key_results()
+                if row["key_result_count"] == 0
+                else quality.too_many_key_results(row["key_result_count"]),
+                *self._objective_fix(row["unit_id"], row["pk"]),
+            ),
+        )
+
+    def not_measurable(self) -> QualityGroup:
+        rows = (
+            KeyResult.objects.filter(objective__in=self.objectives, metric_type=MetricType.BOOLEAN)
+            .values("title", "objective_id", "objective__unit_id", "objective__unit__name")
+            .order_by("objective__unit__name", "objective__title", "id")
+        )
+        return self._group(
             "not_measurable",
-            row["title"],
-            row["objective__unit__name"],
-            quality.not_measurable(row["title"]),
-            *objective_fix(row["objective__unit_id"], row["objective_id"]),
-        ),
-    )
-    group(
-        "unaligned",
-        objectives.filter(is_aligned=False)
-        .values("pk", "title", "unit_id", "unit__name")
-        .order_by("unit__name", "title"),
-        lambda row: QualityWarning(
+            rows,
+            lambda row: QualityWarning(
+                "not_measurable",
+                row["title"],
+                row["objective__unit__name"],
+                quality.not_measurable(row["title"]),
+                *self._objective_fix(row["objective__unit_id"], row["objective_id"]),
+            ),
+        )
+
+    def unaligned(self) -> QualityGroup:
+        rows = (
+            self.objectives.filter(is_aligned=False)
+            .values("pk", "title", "unit_id", "unit__name")
+            .order_by("unit__name", "title")
+        )
+        return self._group(
             "unaligned",
-            row["title"],
-            row["unit__name"],
-            quality.not_aligned(),
-            *objective_fix(row["unit_id"], row["pk"]),
-        ),
-    )
-    group(
-        "open_tension",
-        access.restrict(
+            rows,
+            lambda row: QualityWarning(
+                "unaligned",
+                row["title"],
+                row["unit__name"],
+                quality.not_aligned(),
+                *self._objective_fix(row["unit_id"], row["pk"]),
+            ),
+        )
+
+    def open_tensions(self) -> QualityGroup:
+        tensions = self.access.restrict(
             Tension.objects.filter(state=Tension.State.OPEN, objective__archived_at__isnull=True)
-            .filter(Q(objective__unit_id__in=subtree) | Q(kpi__unit_id__in=subtree))
+            .filter(Q(objective__unit_id__in=self.subtree) | Q(kpi__unit_id__in=self.subtree))
             .select_related("objective__unit", "kpi")
             .order_by("created_at"),
-            within=unit.pk,
-        ),
-        lambda tension: QualityWarning(
+            within=self.unit.pk,
+        )
+        return self._group(
             "open_tension",
-            str(tension),
-            tension.objective.unit.name,
-            _("“%(objective)s” pulls against %(kpi)s and no trade-off is decided yet.")
-            % {"objective": tension.objective.title, "kpi": tension.kpi.name},
-            reverse("tension_detail", args=[tension.pk]),
-            _("Record the trade-off"),
-        ),
-    )
-    kpis = access.restrict(
-        KPI.objects.filter(unit_id__in=subtree, is_active=True)
-        .select_related("unit")
-        .order_by("unit__name", "name"),
-        within=unit.pk,
-    )
-    group(
-        "kpi_owner",
-        kpis.filter(owner__isnull=True),
-        lambda kpi: QualityWarning(
+            tensions,
+            lambda tension: QualityWarning(
+                "open_tension",
+                str(tension),
+                tension.objective.unit.name,
+                _("“%(objective)s” pulls against %(kpi)s and no trade-off is decided yet.")
+                % {"objective": tension.objective.title, "kpi": tension.kpi.name},
+                reverse("tension_detail", args=[tension.pk]),
+                _("Record the trade-off"),
+            ),
+        )
+
+    def kpis_without_owner(self) -> QualityGroup:
+        admin = self.access.sees_everything  # fixes it in the admin; the others open the KPI
+        return self._group(
             "kpi_owner",
-            kpi.name,
-            kpi.unit.name,
-            _("Nobody owns this KPI, so nobody is reminded or told when it breaches."),
-            reverse("admin:kpis_kpi_change", args=[kpi.pk])
-            if access.sees_everything
-            else reverse("kpi_detail", args=[kpi.pk]),
-            _("Name an owner") if access.sees_everything else _("Open the KPI"),
-        ),
-    )
-    group(
-        "kpi_stale",
-        kpis.filter(health=Health.STALE),
-        lambda kpi: QualityWarning(
+            self.kpis.filter(owner__isnull=True),
+            lambda kpi: QualityWarning(
+                "kpi_owner",
+                kpi.name,
+                kpi.unit.name,
+                _("Nobody owns this KPI, so nobody is reminded or told when it breaches."),
+                reverse("admin:kpis_kpi_change", args=[kpi.pk])
+                if admin
+                else reverse("kpi_detail", args=[kpi.pk]),
+                _("Name an owner") if admin else _("Open the KPI"),
+            ),
+        )
+
+    def stale_kpis(self) -> QualityGroup:
+        return self._group(
             "kpi_stale",
-            kpi.name,
-            kpi.unit.name,
-            _("No measurement for two periods: its health is unknown."),
-            reverse("kpi_detail", args=[kpi.pk]),
-            _("Record a measurement"),
-        ),
-    )
-    return groups
+            self.kpis.filter(health=Health.STALE),
+            lambda kpi: QualityWarning(
+                "kpi_stale",
+                kpi.name,
+                kpi.unit.name,
+                _("No measurement for two periods: its health is unknown."),
+                reverse("kpi_detail", args=[kpi.pk]),
+                _("Record a measurement"),
+            ),
+        )

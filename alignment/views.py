@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +22,7 @@ from objectives.conflicts import possible_conflicts
 from objectives.models import Cycle, UnitRollup
 from objectives.scope import requested_cycle
 from objectives.selectors import cycles_for_switcher
+from okrplatform.http import HtmxHttpRequest
 from okrplatform.org.access import Access, access_for
 from okrplatform.org.models import OrgUnit
 from okrplatform.org.scope import requested_unit, visible_unit
@@ -47,7 +48,7 @@ def framework_page(template: str):
         @login_required
         @require_GET
         @wraps(build)
-        def view(request: HttpRequest) -> HttpResponse:
+        def view(request: HtmxHttpRequest) -> HttpResponse:
             unit, cycle = requested_unit(request), requested_cycle(request)
             access = access_for(request.user)
             return render(
@@ -72,7 +73,7 @@ def framework_page(template: str):
 
 @login_required
 @require_GET
-def organisation(request: HttpRequest) -> HttpResponse:
+def organisation(request: HtmxHttpRequest) -> HttpResponse:
     """The top of what the person sees: the company for most, their branch for some."""
     unit = top_unit_for(access_for(request.user))
     if unit is None:
@@ -85,7 +86,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     unit = visible_unit(request, pk)
     cycle = requested_cycle(request)
     access = access_for(request.user)
@@ -109,7 +110,7 @@ def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit_children(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_children(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The rows of a unit's children, loaded when someone expands it on the dashboard."""
     unit = visible_unit(request, pk)
     cycle = requested_cycle(request)
@@ -132,7 +133,7 @@ def alignment_map_view(unit: OrgUnit, cycle: Cycle, access: Access) -> dict:
 
 @login_required
 @require_GET
-def alignment_map_branch(request: HttpRequest, pk: int) -> HttpResponse:
+def alignment_map_branch(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """What lies below one objective of the map, loaded when someone opens it."""
     unit, cycle = requested_unit(request), requested_cycle(request)
     branch = alignment_map(unit, cycle, access_for(request.user), branch=pk)
@@ -159,7 +160,7 @@ def quality_view(unit: OrgUnit, cycle: Cycle, access: Access) -> dict:
     return {"groups": groups, "warning_count": sum(group.count for group in groups)}
 
 
-def _get_kpi_for_viewer(request: HttpRequest, pk: int) -> KPI:
+def _get_kpi_for_viewer(request: HtmxHttpRequest, pk: int) -> KPI:
     kpi = get_object_or_404(kpi_for_page(), pk=pk)
     if not request.user.has_perm("kpis.see_kpi", kpi):
         raise PermissionDenied
@@ -168,12 +169,14 @@ def _get_kpi_for_viewer(request: HttpRequest, pk: int) -> KPI:
 
 @login_required
 @require_GET
-def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def kpi_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     kpi = _get_kpi_for_viewer(request, pk)
     return render(request, KPI_PAGE, _kpi_page_context(request, kpi))
 
 
-def _kpi_page_context(request: HttpRequest, kpi: KPI, form: MeasurementForm | None = None) -> dict:
+def _kpi_page_context(
+    request: HtmxHttpRequest, kpi: KPI, form: MeasurementForm | None = None
+) -> dict:
     measurements = list(kpi.measurements.order_by("period"))
     can_record = request.user.has_perm("kpis.record_measurement", kpi)
     return {
@@ -197,7 +200,7 @@ def _kpi_page_context(request: HttpRequest, kpi: KPI, form: MeasurementForm | No
 
 @login_required
 @require_POST
-def kpi_measurements(request: HttpRequest, pk: int) -> HttpResponse:
+def kpi_measurements(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Record one measurement from the KPI page; with htmx, the panel swaps in place."""
     kpi = _get_kpi_for_viewer(request, pk)
     if not request.user.has_perm("kpis.record_measurement", kpi):

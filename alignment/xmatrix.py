@@ -162,155 +162,204 @@ def x_matrix(unit: OrgUnit, cycle, access: Access) -> XMatrix:
     family = cycle_family_ids(cycle)
     cascade = load_cascade(unit, cycle, access, cycle_ids=family)
     attach_supports(cascade)
-    left_out: dict[str, int] = {}
-    breakthrough = _cap(_relevant(cascade, Objective.Level.BREAKTHROUGH), "breakthrough", left_out)
-    annual = _cap(_relevant(cascade, Objective.Level.ANNUAL), "annual", left_out)
-    chains = cascade.chains
-    marks: dict[tuple[str, str], str] = {}
+    return _XMatrixDrawing(unit, cascade).draw(access, family)
 
-    def add(first: str, second: str, strength: str) -> None:
-        marks[(first, second)] = _strongest(marks.get((first, second), ""), strength)
 
-    # South-west: annual × breakthrough.
-    for objective in annual:
-        for top in breakthrough:
-            if top.pk in chains[objective.pk]:
-                add(f"o{objective.pk}", f"o{top.pk}", STRONG)
-            elif any(top.pk in chains[other.pk] for other in objective.supports):
-                add(f"o{objective.pk}", f"o{top.pk}", WEAK)
+class _XMatrixDrawing:
+    """One X-matrix drawn quadrant by quadrant, each corner marked once both its sides are."""
 
-    # The unit's own key results, and the KPIs that lead, guard or drive what is in scope.
-    own = [
-        node.pk
-        for node in cascade.in_scope
-        if node.unit_id == unit.pk and node.level != Objective.Level.BREAKTHROUGH
-    ]
-    key_results = list(
-        KeyResult.objects.filter(objective_id__in=own)
-        .select_related("owner")
-        .order_by("objective_id", "id")
-    )
-    links = list(
-        KPILink.objects.filter(cascade.among("objective_id")).values_list(
-            "kpi_id", "objective_id", "kind"
+    def __init__(self, unit: OrgUnit, cascade: Cascade) -> None:
+        self.unit = unit
+        self.cascade = cascade
+        self.chains = cascade.chains
+        self.marks: dict[tuple[str, str], str] = {}
+        self.left_out: dict[str, int] = {}
+        self.breakthrough = _cap(
+            _relevant(cascade, Objective.Level.BREAKTHROUGH), "breakthrough", self.left_out
         )
-    )
-    drives = list(
-        KeyResult.objects.filter(
-            objective_id__in=cascade.scope.values("pk"), driving_kpi__isnull=False
-        ).values_list("pk", "driving_kpi_id", "objective_id")
-    )
-    # Targets beyond one page are left out; the KPIs kept are those of the objectives on the
-    # matrix first, then the ones in the worst health.
-    room = LIMITS["targets"]
-    if len(key_results) > room:
-        left_out["targets"] = len(key_results) - room
-        key_results = key_results[:room]
-    on_matrix = {objective.pk for objective in [*breakthrough, *annual]}
-    candidates = {kpi for kpi, _o, _k in links} | {kpi for _r, kpi, _o in drives}
-    linked_on_matrix = {kpi for kpi, objective, _k in links if objective in on_matrix}
-    ranked = sorted(
-        KPI.objects.filter(pk__in=candidates).values_list("pk", "health", "name"),
-        key=lambda row: (row[0] not in linked_on_matrix, HEALTH_ORDER.get(row[1], 9), row[2]),
-    )
-    shown = [pk for pk, _health, _name in ranked[: room - len(key_results)]]
-    if len(ranked) > len(shown):
-        left_out["targets"] = left_out.get("targets", 0) + len(ranked) - len(shown)
-    kpis = sorted(
-        KPI.objects.filter(pk__in=shown).select_related("owner"),
-        key=lambda kpi: shown.index(kpi.pk),
-    )
-    targets = [
-        Item(
-            key=f"r{key_result.pk}",
-            title=key_result.title,
-            url=reverse("objective_detail", args=[key_result.objective_id]),
-            owner=str(key_result.owner),
-            badge=key_result.status,
-            badge_label=key_result.get_status_display(),
-            detail=str(_("key result")),
-        )
-        for key_result in key_results
-    ] + [
-        Item(
-            key=f"k{kpi.pk}",
-            title=kpi.name,
-            url=reverse("kpi_detail", args=[kpi.pk]),
-            owner=str(kpi.owner or ""),
-            badge=kpi.health,
-            badge_label=kpi.get_health_display(),
-            detail=str(_("KPI")),
-        )
-        for kpi in kpis
-    ]
+        self.annual = _cap(_relevant(cascade, Objective.Level.ANNUAL), "annual", self.left_out)
+        # Read by targets(), for the corners marked after it.
+        self.key_results: list[KeyResult] = []
+        self.links: list[tuple[int, int, str]] = []
+        self.drives: list[tuple[int, int, int]] = []
 
-    # South-east: target × breakthrough.
-    for key_result in key_results:
-        for top in breakthrough:
-            if top.pk in chains.get(key_result.objective_id, ()):
-                add(f"r{key_result.pk}", f"o{top.pk}", STRONG)
-    for kpi_id, objective_id, kind in links:
-        for top in breakthrough:
-            if top.pk in chains[objective_id]:
-                add(f"k{kpi_id}", f"o{top.pk}", STRONG if kind == KPILink.Kind.LEADS else WEAK)
-    for _key_result, kpi_id, objective_id in drives:
-        for top in breakthrough:
-            if top.pk in chains[objective_id]:
-                add(f"k{kpi_id}", f"o{top.pk}", STRONG)
-
-    # The improvement priorities: initiatives of the subtree in the cycle's family.
-    candidates = Initiative.objects.filter(
-        unit_id__in=in_subtree_of(unit), cycle_id__in=family
-    ).exclude(state=Initiative.State.CANCELLED)
-    candidates = access.restrict(candidates, within=unit.pk)
-    limit = LIMITS["priorities"]
-    initiatives = list(candidates.select_related("owner", "unit").order_by("title")[: limit + 1])
-    if len(initiatives) > limit:
-        left_out["priorities"] = candidates.count() - limit
-        initiatives = initiatives[:limit]
-    contributions = (
-        InitiativeContribution.objects.filter(initiative__in=initiatives)
-        .order_by("initiative_id", "strength", "key_result_id")  # strong before weak
-        .values_list("initiative_id", "key_result_id", "strength", "key_result__objective_id")
-    )
-    kpi_of_key_result = {key_result: kpi for key_result, kpi, _o in drives}
-    linked_kpis: dict[int, set[int]] = defaultdict(set)
-    for kpi_id, objective_id, _kind in links:
-        linked_kpis[objective_id].add(kpi_id)
-    annual_ids = {objective.pk for objective in annual}
-    first_objective: dict[int, int] = {}
-    for initiative_id, key_result_id, strength, objective_id in contributions:
-        first_objective.setdefault(initiative_id, objective_id)
-        chain = chains.get(objective_id, {objective_id})
-        for annual_id in chain & annual_ids:
-            add(f"o{annual_id}", f"i{initiative_id}", strength)
-        add(f"i{initiative_id}", f"r{key_result_id}", strength)
-        if key_result_id in kpi_of_key_result:
-            add(f"i{initiative_id}", f"k{kpi_of_key_result[key_result_id]}", strength)
-        for linked in chain:
-            for kpi_id in linked_kpis.get(linked, ()):
-                add(f"i{initiative_id}", f"k{kpi_id}", WEAK)
-    priorities = [
-        Item(
-            key=f"i{initiative.pk}",
-            title=initiative.title,
-            # An initiative has no page of its own yet: it links to the first objective it drives.
-            url=reverse("objective_detail", args=[first_objective[initiative.pk]])
-            if initiative.pk in first_objective
-            else "",
-            owner=str(initiative.owner),
-            badge=initiative.state,
-            badge_label=initiative.get_state_display(),
-            detail=initiative.unit.name,
+    def draw(self, access: Access, family: list[int]) -> XMatrix:
+        self.mark_annual_against_breakthrough()
+        targets = self.targets()
+        self.mark_targets_against_breakthrough()
+        priorities = self.priorities(access, family)
+        return XMatrix(
+            unit=self.unit,
+            breakthrough=[_objective_item(node) for node in self.breakthrough],
+            annual=[_objective_item(node) for node in self.annual],
+            priorities=priorities,
+            targets=targets,
+            marks=self.marks,
+            left_out=self.left_out,
         )
-        for initiative in initiatives
-    ]
-    return XMatrix(
-        unit=unit,
-        breakthrough=[_objective_item(node) for node in breakthrough],
-        annual=[_objective_item(node) for node in annual],
-        priorities=priorities,
-        targets=targets,
-        marks=marks,
-        left_out=left_out,
+
+    def add(self, first: str, second: str, strength: str) -> None:
+        self.marks[(first, second)] = _strongest(self.marks.get((first, second), ""), strength)
+
+    def mark_annual_against_breakthrough(self) -> None:
+        """South-west: annual × breakthrough."""
+        chains = self.chains
+        for objective in self.annual:
+            for top in self.breakthrough:
+                if top.pk in chains[objective.pk]:
+                    self.add(f"o{objective.pk}", f"o{top.pk}", STRONG)
+                elif any(top.pk in chains[other.pk] for other in objective.supports):
+                    self.add(f"o{objective.pk}", f"o{top.pk}", WEAK)
+
+    def targets(self) -> list[Item]:
+        """East: the unit's own key results, and the KPIs that lead, guard or drive what is in
+        scope. Targets beyond one page are left out."""
+        cascade = self.cascade
+        own = [
+            node.pk
+            for node in cascade.in_scope
+            if node.unit_id == self.unit.pk and node.level != Objective.Level.BREAKTHROUGH
+        ]
+        key_results = list(
+            KeyResult.objects.filter(objective_id__in=own)
+            .select_related("owner")
+            .order_by("objective_id", "id")
+        )
+        self.links = list(
+            KPILink.objects.filter(cascade.among("objective_id")).values_list(
+                "kpi_id", "objective_id", "kind"
+            )
+        )
+        self.drives = list(
+            KeyResult.objects.filter(
+                objective_id__in=cascade.scope.values("pk"), driving_kpi__isnull=False
+            ).values_list("pk", "driving_kpi_id", "objective_id")
+        )
+        room = LIMITS["targets"]
+        if len(key_results) > room:
+            self.left_out["targets"] = len(key_results) - room
+            key_results = key_results[:room]
+        self.key_results = key_results
+        kpis = self._kpis_kept(room - len(key_results))
+        return [_key_result_item(key_result) for key_result in key_results] + [
+            _kpi_item(kpi) for kpi in kpis
+        ]
+
+    def _kpis_kept(self, room: int) -> list[KPI]:
+        """The KPIs of the objectives on the matrix first, then the ones in the worst health."""
+        on_matrix = {objective.pk for objective in [*self.breakthrough, *self.annual]}
+        candidates = {kpi for kpi, _o, _k in self.links} | {kpi for _r, kpi, _o in self.drives}
+        linked_on_matrix = {kpi for kpi, objective, _k in self.links if objective in on_matrix}
+        ranked = sorted(
+            KPI.objects.filter(pk__in=candidates).values_list("pk", "health", "name"),
+            key=lambda row: (row[0] not in linked_on_matrix, HEALTH_ORDER.get(row[1], 9), row[2]),
+        )
+        shown = [pk for pk, _health, _name in ranked[:room]]
+        if len(ranked) > len(shown):
+            self.left_out["targets"] = self.left_out.get("targets", 0) + len(ranked) - len(shown)
+        return sorted(
+            KPI.objects.filter(pk__in=shown).select_related("owner"),
+            key=lambda kpi: shown.index(kpi.pk),
+        )
+
+    def mark_targets_against_breakthrough(self) -> None:
+        """South-east: target × breakthrough."""
+        chains, breakthrough = self.chains, self.breakthrough
+        for key_result in self.key_results:
+            for top in breakthrough:
+                if top.pk in chains.get(key_result.objective_id, ()):
+                    self.add(f"r{key_result.pk}", f"o{top.pk}", STRONG)
+        for kpi_id, objective_id, kind in self.links:
+            for top in breakthrough:
+                if top.pk in chains[objective_id]:
+                    strength = STRONG if kind == KPILink.Kind.LEADS else WEAK
+                    self.add(f"k{kpi_id}", f"o{top.pk}", strength)
+        for _key_result, kpi_id, objective_id in self.drives:
+            for top in breakthrough:
+                if top.pk in chains[objective_id]:
+                    self.add(f"k{kpi_id}", f"o{top.pk}", STRONG)
+
+    def priorities(self, access: Access, family: list[int]) -> list[Item]:
+        """North: the initiatives of the subtree in the cycle's family, marked against the
+        annual objectives (north-west) and the targets (north-east) they drive."""
+        candidates = Initiative.objects.filter(
+            unit_id__in=in_subtree_of(self.unit), cycle_id__in=family
+        ).exclude(state=Initiative.State.CANCELLED)
+        candidates = access.restrict(candidates, within=self.unit.pk)
+        limit = LIMITS["priorities"]
+        initiatives = list(
+            candidates.select_related("owner", "unit").order_by("title")[: limit + 1]
+        )
+        if len(initiatives) > limit:
+            self.left_out["priorities"] = candidates.count() - limit
+            initiatives = initiatives[:limit]
+        first_objective = self._mark_contributions(initiatives)
+        return [
+            _initiative_item(initiative, first_objective.get(initiative.pk))
+            for initiative in initiatives
+        ]
+
+    def _mark_contributions(self, initiatives: list[Initiative]) -> dict[int, int]:
+        """Mark what each initiative drives; returns the first objective each one drives."""
+        contributions = (
+            InitiativeContribution.objects.filter(initiative__in=initiatives)
+            .order_by("initiative_id", "strength", "key_result_id")  # strong before weak
+            .values_list("initiative_id", "key_result_id", "strength", "key_result__objective_id")
+        )
+        kpi_of_key_result = {key_result: kpi for key_result, kpi, _o in self.drives}
+        linked_kpis: dict[int, set[int]] = defaultdict(set)
+        for kpi_id, objective_id, _kind in self.links:
+            linked_kpis[objective_id].add(kpi_id)
+        annual_ids = {objective.pk for objective in self.annual}
+        first_objective: dict[int, int] = {}
+        for initiative_id, key_result_id, strength, objective_id in contributions:
+            first_objective.setdefault(initiative_id, objective_id)
+            chain = self.chains.get(objective_id, {objective_id})
+            for annual_id in chain & annual_ids:
+                self.add(f"o{annual_id}", f"i{initiative_id}", strength)
+            self.add(f"i{initiative_id}", f"r{key_result_id}", strength)
+            if key_result_id in kpi_of_key_result:
+                self.add(f"i{initiative_id}", f"k{kpi_of_key_result[key_result_id]}", strength)
+            for linked in chain:
+                for kpi_id in linked_kpis.get(linked, ()):
+                    self.add(f"i{initiative_id}", f"k{kpi_id}", WEAK)
+        return first_objective
+
+
+def _key_result_item(key_result: KeyResult) -> Item:
+    return Item(
+        key=f"r{key_result.pk}",
+        title=key_result.title,
+        url=reverse("objective_detail", args=[key_result.objective_id]),
+        owner=str(key_result.owner),
+        badge=key_result.status,
+        badge_label=key_result.get_status_display(),
+        detail=str(_("key result")),
+    )
+
+
+def _kpi_item(kpi: KPI) -> Item:
+    return Item(
+        key=f"k{kpi.pk}",
+        title=kpi.name,
+        url=reverse("kpi_detail", args=[kpi.pk]),
+        owner=str(kpi.owner or ""),
+        badge=kpi.health,
+        badge_label=kpi.get_health_display(),
+        detail=str(_("KPI")),
+    )
+
+
+def _initiative_item(initiative: Initiative, first_objective_id: int | None) -> Item:
+    return Item(
+        key=f"i{initiative.pk}",
+        title=initiative.title,
+        # An initiative has no page of its own yet: it links to the first objective it drives.
+        url=reverse("objective_detail", args=[first_objective_id])
+        if first_objective_id is not None
+        else "",
+        owner=str(initiative.owner),
+        badge=initiative.state,
+        badge_label=initiative.get_state_display(),
+        detail=initiative.unit.name,
     )

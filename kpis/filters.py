@@ -1,36 +1,26 @@
-"""The KPI filters, shared by the board and (later) the API."""
+"""The KPI filters, shared by the board and the API."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models import Perspective
 from okrplatform.filters import SinceFilter
 from okrplatform.forms import BootstrapFormMixin
-from okrplatform.org.access import access_for
-from okrplatform.org.models import OrgUnit, User
-from okrplatform.org.selectors import in_subtree_of
+from okrplatform.org.filters import UnitScopedFilterSet
+from okrplatform.org.models import User
 
 from .health import Health
 from .models import KPI, DataSource, Measurement
-
-
-def units_seen(request) -> QuerySet[OrgUnit]:
-    """The units a person may choose: those they see."""
-    return access_for(request.user).restrict(OrgUnit.objects.order_by("name"))
 
 
 class BoardForm(BootstrapFormMixin, forms.Form):
     pass
 
 
-class KPIFilter(django_filters.FilterSet):
-    unit = django_filters.ModelChoiceFilter(
-        queryset=units_seen, label=_("Unit"), method="filter_unit"
-    )
+class KPIFilter(UnitScopedFilterSet):
     below = django_filters.BooleanFilter(
         label=_("Include the units below"), method="filter_below", widget=forms.CheckboxInput
     )
@@ -45,14 +35,6 @@ class KPIFilter(django_filters.FilterSet):
         model = KPI
         fields = ["unit", "below", "perspective", "indicator", "health", "owner"]
         form = BoardForm
-
-    def filter_unit(self, queryset: QuerySet[KPI], name: str, unit: OrgUnit) -> QuerySet[KPI]:
-        if self.form.cleaned_data.get("below"):
-            return queryset.filter(unit_id__in=in_subtree_of(unit))
-        return queryset.filter(unit=unit)
-
-    def filter_below(self, queryset: QuerySet[KPI], name: str, value: bool) -> QuerySet[KPI]:
-        return queryset  # read by filter_unit
 
 
 class KPIApiFilter(KPIFilter):

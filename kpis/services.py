@@ -90,6 +90,15 @@ def measurements_save(
     return report
 
 
+@transaction.atomic
+def kpis_upsert(*, kpis: Sequence[KPI]) -> None:
+    """Create or change KPIs as a spreadsheet has them, validated by the caller; their latest
+    values and health follow at once, and the floors above hear of it."""
+    for kpi in kpis:
+        kpi.save()
+    kpis_refresh(kpi_ids={kpi.pk for kpi in kpis})
+
+
 def kpis_refresh(*, kpi_ids: Collection[int] | None = None) -> int:
     """Move the KPIs' health and latest value now (all KPIs when ``kpi_ids`` is None), and tell
     the floors above, in the same transaction. Returns how many KPIs changed."""

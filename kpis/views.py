@@ -12,12 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from okrplatform.http import HtmxHttpRequest
 from okrplatform.org.access import access_for
 from okrplatform.org.selectors import top_unit_for
 
@@ -40,7 +41,7 @@ UPLOAD_SESSION_KEY = "kpi-upload"
 
 @login_required
 @require_GET
-def kpi_board(request: HttpRequest) -> HttpResponse:
+def kpi_board(request: HtmxHttpRequest) -> HttpResponse:
     """Every KPI of a unit (and below), exceptions first, with trend and sparkline."""
     data = request.GET.copy()
     if not data.get("unit"):
@@ -69,7 +70,7 @@ def kpi_board(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _offer_nearby_units(board: KPIFilter, unit, request: HttpRequest) -> None:
+def _offer_nearby_units(board: KPIFilter, unit, request: HtmxHttpRequest) -> None:
     """Offer the units above and right below the chosen one, not every unit: a select of a
     thousand options costs more to render than the whole rest of the board."""
     access = access_for(request.user)
@@ -83,7 +84,7 @@ def _offer_nearby_units(board: KPIFilter, unit, request: HttpRequest) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measurement_upload(request: HttpRequest) -> HttpResponse:
+def measurement_upload(request: HtmxHttpRequest) -> HttpResponse:
     """Upload many measurements: a preview with every problem by row and column, then confirm."""
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm_upload(request)
@@ -119,7 +120,7 @@ def measurement_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "kpis/measurement_upload.html", context)
 
 
-def _confirm_upload(request: HttpRequest) -> HttpResponse:
+def _confirm_upload(request: HtmxHttpRequest) -> HttpResponse:
     stored = request.session.pop(UPLOAD_SESSION_KEY, None)
     if not stored:
         messages.error(request, _("Nothing to save: upload the file again."))

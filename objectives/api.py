@@ -441,7 +441,7 @@ class CheckInViewSet(
             raise PermissionDenied(_("You may not check in on this key result."))
         data = serializer.validated_data
         try:
-            check_in = check_in_record(
+            recorded = check_in_record(
                 key_result=key_result,
                 author=request.user,
                 value=data["value"],
@@ -453,7 +453,7 @@ class CheckInViewSet(
             raise serializers.ValidationError(
                 error.message_dict if hasattr(error, "error_dict") else error.messages
             ) from None
-        return Response(self.get_serializer(check_in).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(recorded.check_in).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models import Perspective
 from okrplatform.filters import SinceFilter
-from okrplatform.org.models import OrgUnit, User
-from okrplatform.org.selectors import in_subtree_of
+from okrplatform.org.filters import UnitScopedFilterSet, units_seen
+from okrplatform.org.models import User
 
 from .models import CheckIn, Cycle, Initiative, KeyResult, Objective
 from .progress import Status
 
 
-class UnitFilterMixin(django_filters.FilterSet):
-    """``unit=<pk>`` alone, or with ``below=true`` the unit and every unit below it."""
-
-    unit_field = "unit"
-    unit = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.all(), method="filter_unit", label=_("Unit")
-    )
-    below = django_filters.BooleanFilter(
-        method="filter_below", label=_("Include the units below the unit")
-    )
-
-    def filter_unit(self, queryset: QuerySet, name: str, unit: OrgUnit) -> QuerySet:
-        if self.form.cleaned_data.get("below"):
-            return queryset.filter(**{f"{self.unit_field}_id__in": in_subtree_of(unit)})
-        return queryset.filter(**{self.unit_field: unit})
-
-    def filter_below(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        return queryset  # read by filter_unit
-
-
-class ObjectiveFilter(UnitFilterMixin):
+class ObjectiveFilter(UnitScopedFilterSet):
     cycle = django_filters.ModelChoiceFilter(queryset=Cycle.objects.all(), label=_("Cycle"))
     owner = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Owner"))
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
@@ -67,13 +46,10 @@ class ObjectiveFilter(UnitFilterMixin):
         ]
 
 
-class KeyResultFilter(UnitFilterMixin):
+class KeyResultFilter(UnitScopedFilterSet):
     unit_field = "objective__unit"
     unit = django_filters.ModelChoiceFilter(
-        field_name="objective__unit",
-        queryset=OrgUnit.objects.all(),
-        method="filter_unit",
-        label=_("Unit"),
+        field_name="objective__unit", queryset=units_seen, method="filter_unit", label=_("Unit")
     )
     objective = django_filters.NumberFilter(field_name="objective", label=_("Objective (id)"))
     cycle = django_filters.ModelChoiceFilter(
@@ -105,7 +81,7 @@ class CheckInFilter(django_filters.FilterSet):
         fields = ["key_result", "objective", "author", "source", "since"]
 
 
-class InitiativeFilter(UnitFilterMixin):
+class InitiativeFilter(UnitScopedFilterSet):
     cycle = django_filters.ModelChoiceFilter(queryset=Cycle.objects.all(), label=_("Cycle"))
     owner = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Owner"))
     state = django_filters.ChoiceFilter(choices=Initiative.State.choices, label=_("State"))

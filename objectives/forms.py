@@ -17,12 +17,13 @@ from okrplatform.org.models import OrgUnit, User
 from .models import CatchballMessage, Cycle, KeyResult, Objective
 from .progress import MetricType
 from .selectors import visible_objectives
-from .services import check_in_validate
 
 CONFIDENCE_MESSAGE = _("Confidence runs from 0 (no chance) to 10 (certain).")
 
 
 class CheckInForm(BootstrapFormMixin, forms.Form):
+    """The fields of a check-in; its rules are ``check_in_record``'s, mapped onto them."""
+
     value = measured_value_field()
     confidence = forms.IntegerField(
         label=_("Confidence (0–10)"),
@@ -67,20 +68,6 @@ class CheckInForm(BootstrapFormMixin, forms.Form):
                 if key_result.unit_label
                 else _("Value")
             )
-
-    def clean(self) -> dict:
-        cleaned_data = super().clean()
-        if {"value", "confidence"} <= cleaned_data.keys():
-            try:
-                check_in_validate(
-                    key_result=self.key_result,
-                    value=cleaned_data["value"],
-                    confidence=cleaned_data["confidence"],
-                    note=cleaned_data.get("note", ""),
-                )
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned_data
 
 
 class ObjectiveForm(BootstrapFormMixin, ConcurrentEditForm):

@@ -14,7 +14,7 @@ from okrplatform.org.access import access_for
 from okrplatform.org.models import Membership, Notification, OrgUnit, User
 
 from .models import CatchballMessage, CheckIn, Cycle, Initiative, KeyResult, Objective
-from .progress import LOW_CONFIDENCE, Status, weighted_progress
+from .progress import LOW_CONFIDENCE, Status, progress_status, weighted_progress
 
 PARENT_CANDIDATES_SHOWN = 30
 
@@ -247,3 +247,13 @@ def default_cycle() -> Cycle | None:
 
 def cycles_for_switcher() -> QuerySet[Cycle]:
     return Cycle.objects.order_by("-start_date", "kind")
+
+
+def objective_progress_now(objective: Objective) -> dict:
+    """The objective's progress and status from its KRs as they are now, for the page to show
+    before the rollup task has stored them."""
+    if objective.progress_source != Objective.ProgressSource.KEY_RESULTS:
+        return {"progress": objective.progress, "status": objective.status}
+    progress = weighted_progress(objective.key_results.values_list("weight", "progress"))
+    status = progress_status(progress, objective.cycle.expected_progress())
+    return {"progress": progress, "status": status}

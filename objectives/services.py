@@ -4,12 +4,14 @@ goes through these, so each write validates, stores and triggers its rollups the
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,15 +24,18 @@ from .models import CheckIn, KeyResult, Objective
 from .progress import LOW_CONFIDENCE, Status, progress_status
 from .rollups import refresh_key_results, refresh_statuses
 
-
-def check_in_status(*, key_result: KeyResult, value: Decimal) -> str:
-    """The status the key result would have today with this value."""
-    return progress_status(
-        key_result.progress_at(value), key_result.objective.cycle.expected_progress()
-    )
+Row = TypeVar("Row", Objective, KeyResult)
 
 
-def check_in_validate(*, key_result: KeyResult, value: Decimal, confidence: int, note: str) -> None:
+@dataclass(frozen=True)
+class CheckInResult:
+    """A recorded check-in and its key result as now stored, for the page or API to show."""
+
+    check_in: CheckIn
+    key_result: KeyResult
+
+
+def check_in_validate(*, status: str, confidence: int, note: str) -> None:
     """A check-in that leaves the KR off track or with low confidence must say what blocks it."""
     if note.strip():
         return
@@ -38,7 +43,7 @@ def check_in_validate(*, key_result: KeyResult, value: Decimal, confidence: int,
         raise ValidationError(
             {"note": _("With confidence 3 or less, say what blocks this key result.")}
         )
-    if check_in_status(key_result=key_result, value=value) == Status.OFF_TRACK:
+    if status == Status.OFF_TRACK:
         raise ValidationError(
             {"note": _("This value leaves the key result off track: say what blocks it.")}
         )
@@ -54,9 +59,16 @@ def check_in_record(
     note: str = "",
     source: str = CheckIn.Source.MANUAL,
     at: datetime | None = None,
-) -> CheckIn:
-    """Record a check-in, move the KR's own figures now, roll up the rest after commit."""
-    check_in_validate(key_result=key_result, value=value, confidence=confidence, note=note)
+) -> CheckInResult:
+    """Validate and record a check-in, move the KR's own figures now, roll up the rest after
+    commit.
+
+    The KR's progress and status at this value are computed once, here: they decide whether
+    the check-in needs a note, and they are what the KR stores.
+    """
+    progress = key_result.progress_at(value)
+    status = progress_status(progress, key_result.objective.cycle.expected_progress())
+    check_in_validate(status=status, confidence=confidence, note=note)
     check_in = CheckIn.objects.create(
         key_result=key_result,
         author=author,
@@ -66,11 +78,32 @@ def check_in_record(
         source=source,
         created_at=at or timezone.now(),
     )
-    _after_check_ins([key_result.pk])
-    key_result.refresh_from_db(
-        fields=["current_value", "confidence", "last_check_in_at", "progress", "status"]
-    )
-    return check_in
+    _key_result_takes(key_result, check_in, progress=progress, status=status)
+    after_commit("objectives.tasks.rollup_key_result", key_result_id=key_result.pk)
+    return CheckInResult(check_in=check_in, key_result=key_result)
+
+
+def _key_result_takes(
+    key_result: KeyResult, check_in: CheckIn, *, progress: float, status: str
+) -> None:
+    """The KR takes the check-in's value, confidence, progress and status in one UPDATE, unless
+    a later check-in stands (a late entry for an earlier moment): that one keeps them."""
+    figures = {
+        "current_value": check_in.value,
+        "confidence": check_in.confidence,
+        "last_check_in_at": check_in.created_at,
+        "progress": progress,
+        "status": str(status),
+    }
+    latest = Q(last_check_in_at__isnull=True) | Q(last_check_in_at__lte=check_in.created_at)
+    if not KeyResult.objects.filter(latest, pk=key_result.pk).update(**figures):
+        key_result.refresh_from_db(fields=list(figures))
+        return
+    # The value as the database hands it back, so the page shows what a reload would show.
+    places = KeyResult._meta.get_field("current_value").decimal_places
+    figures["current_value"] = Decimal(check_in.value).quantize(Decimal(1).scaleb(-places))
+    for field, stored in figures.items():
+        setattr(key_result, field, stored)
 
 
 def _after_check_ins(key_result_ids: list[int]) -> None:
@@ -204,7 +237,26 @@ def objectives_restore(*, objectives: QuerySet[Objective]) -> int:
     return count
 
 
+def objective_upsert(*, objective: Objective) -> Objective:
+    """Create or change an objective as a spreadsheet row has it, validated by the caller."""
+    return _saved_then_rolled_up(objective)
+
+
+def key_result_upsert(*, key_result: KeyResult) -> KeyResult:
+    """Create or change a key result as a spreadsheet row has it, validated by the caller."""
+    return _saved_then_rolled_up(key_result)
+
+
+@transaction.atomic
+def _saved_then_rolled_up(row: Row) -> Row:
+    """Save the row; every stored figure follows after commit."""
+    row.save()
+    rollups_refresh_later()
+    return row
+
+
 def rollups_refresh_later() -> None:
     """Every stored progress, status and unit figure follows once the transaction commits: after
-    changes too broad to follow one by one (admin, imports, structure)."""
-    after_commit("objectives.tasks.recompute_rollups")
+    changes too broad to follow one by one (admin, imports, structure). Asked for by many writes
+    in one transaction (an import's rows), it still runs once."""
+    after_commit("objectives.tasks.recompute_rollups", once_per_transaction=True)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from objectives.conflicts import possible_conflicts
 from objectives.selectors import default_cycle
+from okrplatform.http import HtmxHttpRequest
 from okrplatform.org.access import access_for
 from okrplatform.org.models import OrgUnit
 
@@ -33,7 +34,6 @@ from .forms import (
 )
 from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
 from .models import Cycle, Intervention, KeyResult, Objective
-from .progress import progress_status, weighted_progress
 from .selectors import (
     catchball_waiting_for,
     initiatives_of,
@@ -42,6 +42,7 @@ from .selectors import (
     my_unread_notifications,
     needing_attention,
     objective_for_page,
+    objective_progress_now,
     parent_candidates,
     progress_chart,
     progress_chart_expected,
@@ -51,7 +52,7 @@ from .services import check_in_record, objective_archive, objective_restore, obj
 OBJECTIVE_PAGE = "objectives/objective_detail.html"
 
 
-def _get_objective_for_manager(request: HttpRequest, pk: int) -> Objective:
+def _get_objective_for_manager(request: HtmxHttpRequest, pk: int) -> Objective:
     objective = get_object_or_404(
         Objective.objects.select_related("unit", "cycle", "parent__unit", "parent__cycle"), pk=pk
     )
@@ -60,7 +61,7 @@ def _get_objective_for_manager(request: HttpRequest, pk: int) -> Objective:
     return objective
 
 
-def _get_key_result_for_contributor(request: HttpRequest, pk: int) -> KeyResult:
+def _get_key_result_for_contributor(request: HtmxHttpRequest, pk: int) -> KeyResult:
     key_result = get_object_or_404(
         KeyResult.objects.select_related("owner", "objective__cycle", "objective__unit"), pk=pk
     )
@@ -69,7 +70,7 @@ def _get_key_result_for_contributor(request: HttpRequest, pk: int) -> KeyResult:
     return key_result
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
+def _safe_next(request: HtmxHttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -79,7 +80,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     objectives = list(my_objectives(request.user))
     return render(
         request,
@@ -95,7 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     objective = get_object_or_404(objective_for_page(), pk=pk)
     if not request.user.has_perm("objectives.see_objective", objective):
         raise PermissionDenied
@@ -103,7 +104,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _objective_page(
-    request: HttpRequest, objective: Objective, *, catchball_form: CatchballForm | None = None
+    request: HtmxHttpRequest, objective: Objective, *, catchball_form: CatchballForm | None = None
 ) -> HttpResponse:
     chart = progress_chart(objective)
     can_edit = request.user.has_perm("objectives.edit_objective", objective)
@@ -130,7 +131,7 @@ def _objective_page(
 
 @login_required
 @require_POST
-def objective_catchball(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_catchball(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """One turn of catchball: propose, agree, return or comment."""
     objective = get_object_or_404(objective_for_page(), pk=pk)
     if not is_party(request.user, objective):
@@ -154,7 +155,7 @@ def objective_catchball(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def objective_deploy_view(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_deploy_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Deploy an objective to units below its own as local copies."""
     original = _get_objective_for_manager(request, pk)
     candidates = deployable_units(original)
@@ -204,7 +205,7 @@ def objective_deploy_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def objective_deployments(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_deployments(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The copies of a deployed objective side by side: the regions on the same goal."""
     objective = get_object_or_404(Objective.objects.select_related("unit", "cycle", "owner"), pk=pk)
     if not request.user.has_perm("objectives.see_objective", objective):
@@ -240,7 +241,7 @@ def objective_deployments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def key_result_check_ins(request: HttpRequest, pk: int) -> HttpResponse:
+def key_result_check_ins(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """GET: the full check-in history of a KR, newest first. POST: check in."""
     if request.method == "POST":
         return _check_in(request, pk)
@@ -266,7 +267,7 @@ def key_result_check_ins(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def key_result_row(request: HttpRequest, pk: int) -> HttpResponse:
+def key_result_row(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A key result's rows on a page, with the check-in form open when asked (htmx)."""
     key_result = get_object_or_404(
         KeyResult.objects.select_related("owner", "objective__cycle", "objective__unit"), pk=pk
@@ -289,12 +290,19 @@ def key_result_row(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _check_in(request: HttpRequest, pk: int) -> HttpResponse:
+def _check_in(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     key_result = _get_key_result_for_contributor(request, pk)
     form = CheckInForm(request.POST, key_result=key_result, auto_id=f"check-in-{pk}-%s")
-    checked_in = form.is_valid()
-    if checked_in:
-        check_in_record(key_result=key_result, author=request.user, **form.cleaned_data)
+    checked_in = False
+    if form.is_valid():
+        try:
+            recorded = check_in_record(
+                key_result=key_result, author=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # the service's rules name the field they are about
+        else:
+            checked_in, key_result = True, recorded.key_result
     if request.htmx:
         context = {
             "key_result": key_result,
@@ -303,7 +311,7 @@ def _check_in(request: HttpRequest, pk: int) -> HttpResponse:
             "form_open": not checked_in,
             "just_checked_in": checked_in,
             "can_check_in": True,
-            "objective_progress": _objective_progress_now(key_result.objective),
+            "objective_progress": objective_progress_now(key_result.objective),
             "next": _safe_next(
                 request, reverse("objective_detail", args=[key_result.objective_id])
             ),
@@ -326,19 +334,9 @@ def _check_in(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _objective_progress_now(objective: Objective) -> dict:
-    """The objective's progress and status from its KRs as they are now, for the page to show
-    before the rollup task has stored them."""
-    if objective.progress_source != Objective.ProgressSource.KEY_RESULTS:
-        return {"progress": objective.progress, "status": objective.status}
-    progress = weighted_progress(objective.key_results.values_list("weight", "progress"))
-    status = progress_status(progress, objective.cycle.expected_progress())
-    return {"progress": progress, "status": status}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def objective_create(request: HttpRequest) -> HttpResponse:
+def objective_create(request: HtmxHttpRequest) -> HttpResponse:
     unit = OrgUnit.objects.filter(pk=request.GET.get("unit") or 0).first()
     cycle = Cycle.objects.filter(pk=request.GET.get("cycle") or 0).first()
     may_create = (
@@ -354,12 +352,12 @@ def objective_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     objective = _get_objective_for_manager(request, pk)
     return _objective_form_page(request, objective)
 
 
-def _objective_form_page(request: HttpRequest, objective: Objective) -> HttpResponse:
+def _objective_form_page(request: HtmxHttpRequest, objective: Objective) -> HttpResponse:
     creating = objective.pk is None
     if request.method == "POST":
         form = ObjectiveForm(request.POST, instance=objective, user=request.user)
@@ -412,7 +410,7 @@ def _objective_form_page(request: HttpRequest, objective: Objective) -> HttpResp
 
 @login_required
 @require_GET
-def parent_options(request: HttpRequest) -> HttpResponse:
+def parent_options(request: HtmxHttpRequest) -> HttpResponse:
     """The <option>s of the parent select, for the search box on the objective form."""
     unit = OrgUnit.objects.filter(pk=request.GET.get("unit") or 0).first()
     cycle = Cycle.objects.filter(pk=request.GET.get("cycle") or 0).first()
@@ -428,7 +426,7 @@ def parent_options(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def objective_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_archive_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     objective = _get_objective_for_manager(request, pk)
     objective_archive(objective=objective)
     messages.success(
@@ -439,14 +437,14 @@ def objective_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objective_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_restore_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     objective = _get_objective_for_manager(request, pk)
     objective_restore(objective=objective)
     messages.success(request, _("Restored: it counts in the figures again."))
     return redirect("objective_detail", pk=pk)
 
 
-def _get_intervention(request: HttpRequest, pk: int, permission: str) -> Intervention:
+def _get_intervention(request: HtmxHttpRequest, pk: int, permission: str) -> Intervention:
     intervention = get_object_or_404(
         Intervention.objects.select_related("kpi__unit", "kpi__owner", "objective__unit"), pk=pk
     )
@@ -457,7 +455,7 @@ def _get_intervention(request: HttpRequest, pk: int, permission: str) -> Interve
 
 @login_required
 @require_GET
-def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     intervention = _get_intervention(request, pk, "kpis.see_intervention")
     return render(
         request,
@@ -474,7 +472,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def intervention_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def intervention_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpResponse:
     intervention = _get_intervention(request, pk, "kpis.work_on_intervention")
     if action == "acknowledge":
         intervention_acknowledge(intervention=intervention, by=request.user)

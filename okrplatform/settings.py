@@ -523,6 +523,9 @@ LOGGING = {
         "okrplatform.requests": {"level": "WARNING" if DEBUG else "INFO"},
         # Run in-process (the embedded default), every task would log twice per request.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # django-axes says hello at every start and logs each failed sign-in at INFO; the
+        # lockouts (WARNING) are what an operator needs.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from alignment.models import Tension
 from objectives.models import Cycle
 from objectives.scope import requested_cycle
 from objectives.selectors import default_cycle
+from okrplatform.http import HtmxHttpRequest
 from okrplatform.org.access import access_for
 from okrplatform.org.scope import requested_id, requested_unit
 
@@ -39,7 +40,7 @@ REVIEW_PAGE = "reviews/review_detail.html"
 PRESENT_PAGE = "reviews/review_present.html"
 
 
-def _get_review(request: HttpRequest, pk: int, permission: str = "reviews.see_review"):
+def _get_review(request: HtmxHttpRequest, pk: int, permission: str = "reviews.see_review"):
     review = get_object_or_404(
         ReviewMeeting.objects.select_related("unit", "cycle", "facilitator", "closed_by"), pk=pk
     )
@@ -50,7 +51,7 @@ def _get_review(request: HttpRequest, pk: int, permission: str = "reviews.see_re
 
 @login_required
 @require_GET
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: HtmxHttpRequest) -> HttpResponse:
     access = access_for(request.user)
     reviews = access.restrict(ReviewMeeting.objects.select_related("unit", "cycle", "facilitator"))
     now = timezone.now()
@@ -67,7 +68,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_create(request: HttpRequest) -> HttpResponse:
+def review_create(request: HtmxHttpRequest) -> HttpResponse:
     access = access_for(request.user)
     if not (access.sees_everything or access.managed_unit_ids):
         raise PermissionDenied
@@ -94,7 +95,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _review_context(request: HttpRequest, review: ReviewMeeting, agenda: Agenda) -> dict:
+def _review_context(request: HtmxHttpRequest, review: ReviewMeeting, agenda: Agenda) -> dict:
     user = request.user
     return {
         "review": review,
@@ -104,7 +105,7 @@ def _review_context(request: HttpRequest, review: ReviewMeeting, agenda: Agenda)
     }
 
 
-def _agenda_page(request: HttpRequest, pk: int, template: str, **extra) -> HttpResponse:
+def _agenda_page(request: HtmxHttpRequest, pk: int, template: str, **extra) -> HttpResponse:
     review = _get_review(request, pk)
     agenda = review_agenda(review, access_for(request.user))
     context = _review_context(request, review, agenda)
@@ -115,20 +116,20 @@ def _agenda_page(request: HttpRequest, pk: int, template: str, **extra) -> HttpR
 
 @login_required
 @require_GET
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _agenda_page(request, pk, REVIEW_PAGE)
 
 
 @login_required
 @require_GET
-def review_present(request: HttpRequest, pk: int) -> HttpResponse:
+def review_present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Full screen, one slide per section or objective, for the room's projector."""
     return _agenda_page(request, pk, PRESENT_PAGE, slides=review_slides)
 
 
 @login_required
 @require_GET
-def review_present_live(request: HttpRequest, pk: int) -> HttpResponse:
+def review_present_live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The figures of the slides, fresh, each swapped into its place (htmx out of band)."""
     review = _get_review(request, pk)
     agenda = review_agenda(review, access_for(request.user))
@@ -139,7 +140,7 @@ def review_present_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_decisions(request: HttpRequest, pk: int) -> HttpResponse:
+def review_decisions(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.record_decision")
     form = DecisionForm(request.POST, **decision_choices(review))
     recorded = form.is_valid()
@@ -175,7 +176,7 @@ def _decimal(raw: str | None) -> Decimal | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_grades(request: HttpRequest, pk: int) -> HttpResponse:
+def review_grades(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The grading sheet: every objective and key result, prefilled from progress."""
     review = _get_review(request, pk)
     if not request.user.has_perm("reviews.run_review", review):
@@ -255,7 +256,7 @@ def review_grades(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def review_close_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk)
     if not request.user.has_perm("reviews.run_review", review):
         raise PermissionDenied
@@ -279,7 +280,7 @@ def review_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_export(request: HttpRequest, pk: int) -> HttpResponse:
+def review_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk)
     workbook = review_workbook(review_agenda(review, access_for(request.user)))
     response = HttpResponse(
@@ -293,7 +294,7 @@ def review_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def program_health_view(request: HttpRequest) -> HttpResponse:
+def program_health_view(request: HtmxHttpRequest) -> HttpResponse:
     unit = requested_unit(request)
     cycle = requested_cycle(request)
     health = program_health(unit, cycle)
@@ -312,7 +313,7 @@ def program_health_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def okr_or_kpi(request: HttpRequest) -> HttpResponse:
+def okr_or_kpi(request: HtmxHttpRequest) -> HttpResponse:
     form = RecommenderForm(request.GET or None)
     recommendation = tools.recommend(form.cleaned_data) if form.is_valid() else None
     return render(
@@ -324,7 +325,7 @@ def okr_or_kpi(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def roi(request: HttpRequest) -> HttpResponse:
+def roi(request: HtmxHttpRequest) -> HttpResponse:
     form = ROIForm(request.GET or None)
     result = tools.framework_roi(form.as_input()) if form.is_valid() else None
     return render(request, "reviews/tools_roi.html", {"form": form, "result": result})
@@ -332,7 +333,7 @@ def roi(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def tension_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def tension_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A known conflict between an objective and a KPI; managers on either side decide it."""
     tension = get_object_or_404(
         Tension.objects.select_related(

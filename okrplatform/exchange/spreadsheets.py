@@ -13,11 +13,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.http import HttpResponse
 from django.utils import formats
 from django.utils.text import slugify
@@ -29,10 +31,10 @@ from openpyxl.utils import get_column_letter
 from kpis.health import Frequency, KPIDirection
 from kpis.importing import NotANumber, Problem, csv_rows, parse_number, records_of
 from kpis.models import KPI, Perspective
-from kpis.rollups import refresh_kpis
+from kpis.services import kpis_upsert
 from objectives.models import Cycle, KeyResult, Objective
 from objectives.progress import Direction, MetricType
-from objectives.services import rollups_refresh_later
+from objectives.services import key_result_upsert, objective_upsert
 from okrplatform.org.access import access_for
 from okrplatform.org.models import OrgUnit, User
 from okrplatform.org.selectors import in_subtree_of
@@ -279,10 +281,10 @@ class Change:
 class ImportPlan:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    kpis: list[KPI] = field(default_factory=list)  # to create or change, written first
     operations: list = field(default_factory=list)  # callables, in the order they must run
-    # Filled while the writes run: objectives by (title, unit code, cycle code), KPIs touched.
+    # Filled while the writes run: objectives by (title, unit code, cycle code).
     saved_objectives: dict = field(default_factory=dict)
-    kpi_ids: set = field(default_factory=set)
 
     def count(self, action: str) -> int:
         return sum(change.action == action for change in self.changes)
@@ -319,14 +321,35 @@ def _choice(raw: str, choices, default: str | None = None) -> str | None:
     return None
 
 
-class Planner:
-    """Reads the records into a plan: what changes, what is wrong, and the writes to make."""
+@dataclass
+class PlannedWrite:
+    """One row's object as the file has it: what to compare and check, how to say it in the
+    preview, and what to do with it when the writes run."""
 
-    def __init__(self, user: User, decimal_separator: str) -> None:
+    model: type[Model]
+    existing: Model | None
+    values: dict
+    row: int
+    kind: str  # objective, key result or KPI, in words
+    label: str
+    unit: OrgUnit  # whose managers may change it
+    cycle: Cycle | None = None  # a closed one is a record
+    columns: dict[str, str] = field(default_factory=dict)  # model field → sheet column
+    bound_later: set[str] = field(default_factory=set)  # fields set only as the writes run
+    moved: list[str] = field(default_factory=list)  # changes the values do not show
+    # The service that writes it; None where the sheet collects its objects for one batch.
+    save: Callable[[Model], Model | None] | None = None
+    then: Callable[[Model], None] | None = None  # for what comes later in the file
+
+
+class SheetPlanner:
+    """What every sheet's planner shares: the person, their access, the plan and its problems."""
+
+    def __init__(self, plan: ImportPlan, user: User, decimal_separator: str) -> None:
+        self.plan = plan
         self.user = user
         self.access = access_for(user)
         self.separator = decimal_separator
-        self.plan = ImportPlan()
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.plan.problems.append(Problem(row, column, message))
@@ -348,11 +371,108 @@ class Planner:
             self.problem(1, column, _("The column “%(column)s” is missing.") % {"column": column})
         return not missing
 
-    def may_change_unit(self, unit: OrgUnit) -> bool:
-        return self.access.sees_everything or self.access.is_manager_at(unit.pk)
+    def no_such(self, record: dict, column: str, message: str) -> None:
+        """A cell naming something that does not exist: a unit, a cycle, a person, a KPI."""
+        value = _text(record, column)
+        self.problem(record["_row"], column, message % {"code": value, "name": value})
 
-    # --- KPIs ---------------------------------------------------------------------------------
-    def plan_kpis(self, records: list[dict]) -> None:
+    def person(
+        self, record: dict, column: str, people: dict[str, User], default: User | None
+    ) -> User | None:
+        """The person a cell names by username, ``default`` for a blank one; None if unknown."""
+        name = _text(record, column)
+        if not name:
+            return default
+        person = people.get(name)
+        if person is None:
+            self.no_such(record, column, _("Nobody has the username “%(name)s”."))
+        return person
+
+    def not_a_choice(self, record: dict, columns: Iterable[str], values: dict) -> None:
+        """A problem for each of these columns whose cell is not one of its choices."""
+        for column in columns:
+            if values[column] is None:
+                self.problem(
+                    record["_row"],
+                    column,
+                    _("“%(value)s” is not one of the choices.") % {"value": _text(record, column)},
+                )
+
+    def plan_write(self, write: PlannedWrite) -> Model | None:
+        """Unchanged, refused, invalid, or a create or update with its change in words; returns
+        the object to save for a create or update."""
+        existing = write.existing
+        changed = [
+            name
+            for name, value in write.values.items()
+            if existing is None or _differs(existing, name, value)
+        ] + write.moved
+        if existing is not None and not changed:
+            self.plan.changes.append(Change(write.kind, write.label, "unchanged", write.row))
+            if write.then:
+                self.plan.operations.append(lambda: write.then(existing))
+            return None
+        if self._refused(write):
+            return None
+        candidate = self._valid_candidate(write)
+        if candidate is None:
+            return None
+        action = "create" if existing is None else "update"
+        details = (
+            [_change_in_words(existing, name, write.values) for name in changed] if existing else []
+        )
+        self.plan.changes.append(
+            Change(write.kind, write.label, action, write.row, changed, details)
+        )
+
+        def run() -> None:
+            saved = write.save(candidate)
+            if write.then:
+                write.then(saved)
+
+        if write.save:
+            self.plan.operations.append(run)
+        return candidate
+
+    def _refused(self, write: PlannedWrite) -> bool:
+        """Only a unit's managers change what is in it; a closed cycle's OKRs are a record."""
+        if not (self.access.sees_everything or self.access.is_manager_at(write.unit.pk)):
+            self.problem(
+                write.row,
+                "unit",
+                _("Only a manager of %(unit)s may change what is in it.") % {"unit": write.unit},
+            )
+            return True
+        cycle = write.cycle
+        if cycle is not None and cycle.is_closed and not self.access.sees_everything:
+            self.problem(
+                write.row,
+                "cycle",
+                _("%(cycle)s is closed: its OKRs are a record.") % {"cycle": cycle},
+            )
+            return True
+        return False
+
+    def _valid_candidate(self, write: PlannedWrite) -> Model | None:
+        """The object with the row's values, as the model validates it; None with problems."""
+        candidate = _with_values(write.model, write.existing, write.values)
+        try:
+            candidate.full_clean(
+                exclude=sorted(write.bound_later | {"version"}), validate_unique=False
+            )
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                column = write.columns.get(name, name if name != "__all__" else "")
+                for message in messages:
+                    self.problem(write.row, column, message)
+            return None
+        return candidate
+
+
+class KPISheetPlanner(SheetPlanner):
+    """The KPI sheet: one KPI a row, matched by its code."""
+
+    def plan_sheet(self, records: list[dict]) -> None:
         if not self.require_columns(records, ["code", "name", "unit"]):
             return
         rows = records[1:]
@@ -366,139 +486,131 @@ class Planner:
         }
         seen: dict[str, int] = {}
         for record in rows:
-            number, code = record["_row"], _text(record, "code")
-            if not code:
-                self.problem(number, "code", _("Give the KPI a code."))
+            code = self._code(record, seen)
+            if code is None:
                 continue
-            if code in seen:
-                self.problem(
-                    number,
-                    "code",
-                    _("The KPI “%(code)s” is also on row %(row)d.")
-                    % {"code": code, "row": seen[code]},
-                )
-                continue
-            seen[code] = number
             unit = units.get(_text(record, "unit"))
             if unit is None:
-                self.problem(
-                    number,
-                    "unit",
-                    _("There is no unit with the code “%(code)s”.")
-                    % {"code": _text(record, "unit")},
-                )
+                self.no_such(record, "unit", _("There is no unit with the code “%(code)s”."))
                 continue
-            owner_name = _text(record, "owner")
-            owner = people.get(owner_name) if owner_name else None
-            if owner_name and owner is None:
-                self.problem(
-                    number, "owner", _("Nobody has the username “%(name)s”.") % {"name": owner_name}
+            values = self._values(record, unit, self.person(record, "owner", people, None))
+            candidate = self.plan_write(
+                PlannedWrite(
+                    KPI,
+                    existing.get(code),
+                    {"code": code, **values},
+                    record["_row"],
+                    _("KPI"),
+                    values["name"] or code,
+                    unit,
+                    columns=KPI_COLUMN_OF_FIELD,
                 )
-            values = {
-                "name": _text(record, "name"),
-                "unit": unit,
-                "owner": owner,
-                "definition": _text(record, "definition"),
-                "unit_label": _text(record, "unit_of_measure"),
-                "direction": _choice(
-                    _text(record, "direction"),
-                    KPIDirection.choices,
-                    KPIDirection.HIGHER_IS_BETTER,
-                ),
-                "frequency": _choice(
-                    _text(record, "frequency"), Frequency.choices, Frequency.MONTHLY
-                ),
-                "target": self.number(record, "target"),
-                "warning_threshold": self.number(record, "warning"),
-                "critical_threshold": self.number(record, "critical"),
-                "indicator": _choice(
-                    _text(record, "indicator"), KPI.Indicator.choices, KPI.Indicator.LAG
-                ),
-                "perspective": _choice(_text(record, "perspective"), Perspective.choices),
-            }
-            for column, key in (
-                ("direction", "direction"),
-                ("frequency", "frequency"),
-                ("indicator", "indicator"),
-                ("perspective", "perspective"),
-            ):
-                if values[key] is None:
-                    self.problem(
-                        number,
-                        column,
-                        _("“%(value)s” is not one of the choices.")
-                        % {"value": _text(record, column)},
-                    )
-            kpi = existing.get(code)
-            self._plan_object(
-                KPI,
-                kpi,
-                {"code": code, **values},
-                number,
-                _("KPI"),
-                values["name"] or code,
-                unit_for_permission=unit,
-                columns={
-                    "warning_threshold": "warning",
-                    "critical_threshold": "critical",
-                    "unit_label": "unit_of_measure",
-                },
-                after=lambda saved: self.plan.kpi_ids.add(saved.pk),
             )
+            if candidate is not None:
+                self.plan.kpis.append(candidate)
 
-    # --- objectives and key results -----------------------------------------------------------
-    def plan_okrs(self, records: list[dict]) -> None:
+    def _code(self, record: dict, seen: dict[str, int]) -> str | None:
+        """The row's KPI code, unless it is blank or an earlier row has it."""
+        number, code = record["_row"], _text(record, "code")
+        if not code:
+            self.problem(number, "code", _("Give the KPI a code."))
+            return None
+        if code in seen:
+            self.problem(
+                number,
+                "code",
+                _("The KPI “%(code)s” is also on row %(row)d.") % {"code": code, "row": seen[code]},
+            )
+            return None
+        seen[code] = number
+        return code
+
+    def _values(self, record: dict, unit: OrgUnit, owner: User | None) -> dict:
+        values = {
+            "name": _text(record, "name"),
+            "unit": unit,
+            "owner": owner,
+            "definition": _text(record, "definition"),
+            "unit_label": _text(record, "unit_of_measure"),
+            "direction": _choice(
+                _text(record, "direction"), KPIDirection.choices, KPIDirection.HIGHER_IS_BETTER
+            ),
+            "frequency": _choice(_text(record, "frequency"), Frequency.choices, Frequency.MONTHLY),
+            "target": self.number(record, "target"),
+            "warning_threshold": self.number(record, "warning"),
+            "critical_threshold": self.number(record, "critical"),
+            "indicator": _choice(
+                _text(record, "indicator"), KPI.Indicator.choices, KPI.Indicator.LAG
+            ),
+            "perspective": _choice(_text(record, "perspective"), Perspective.choices),
+        }
+        self.not_a_choice(record, ("direction", "frequency", "indicator", "perspective"), values)
+        return values
+
+
+@dataclass
+class ObjectiveRows:
+    """An objective's first row in the file, the rows of its key results, and its parent."""
+
+    row: int
+    record: dict
+    unit: OrgUnit
+    cycle: Cycle
+    key_results: list[dict] = field(default_factory=list)
+    parent_found: bool = True
+    parent: tuple | Objective | None = None  # a key into the file's objectives, or a stored one
+
+
+class OKRSheetPlanner(SheetPlanner):
+    """The OKR sheet: a key result a row under its objective's columns. Objectives are matched
+    by title, unit and cycle, key results by objective and title; parents come first."""
+
+    def plan_sheet(self, records: list[dict]) -> None:
         if not self.require_columns(records, ["objective", "unit", "cycle"]):
             return
         rows = records[1:]
         units = {unit.code: unit for unit in OrgUnit.objects.all()}
         cycles = {cycle.code: cycle for cycle in Cycle.objects.all()}
-        people = {person.username: person for person in User.objects.filter(is_active=True)}
-        kpis = {kpi.code: kpi for kpi in KPI.objects.all().only("pk", "code", "name")}
+        self.people = {person.username: person for person in User.objects.filter(is_active=True)}
+        self.kpis = {kpi.code: kpi for kpi in KPI.objects.all().only("pk", "code", "name")}
         titles = {_text(r, "objective") for r in rows} | {_text(r, "parent") for r in rows}
-        existing = list(
+        existing = (
             Objective.objects.active()
             .filter(title__in=titles - {""})
             .select_related("unit", "cycle", "owner", "parent")
             .prefetch_related("key_results")
         )
-        by_key = {(o.title, o.unit.code, o.cycle.code): o for o in existing}
-        # First pass: one entry per objective, its rows, and its key results.
-        objectives: dict[tuple, dict] = {}
+        self.stored = {(o.title, o.unit.code, o.cycle.code): o for o in existing}
+        objectives = self._objectives_in(rows, units, cycles)
+        for entry in objectives.values():
+            entry.parent_found, entry.parent = self._resolve_parent(entry, objectives)
+        for key in self._parents_first(objectives):
+            self._plan_objective(key, objectives[key])
+
+    def _objectives_in(
+        self, rows: list[dict], units: dict, cycles: dict
+    ) -> dict[tuple, ObjectiveRows]:
+        """One entry per objective (title, unit code, cycle code), with its key results' rows."""
+        objectives: dict[tuple, ObjectiveRows] = {}
         for record in rows:
-            number = record["_row"]
             title = _text(record, "objective")
             unit, cycle = units.get(_text(record, "unit")), cycles.get(_text(record, "cycle"))
             if not title:
-                self.problem(number, "objective", _("Give the objective a title."))
+                self.problem(record["_row"], "objective", _("Give the objective a title."))
             if unit is None:
-                self.problem(
-                    number,
-                    "unit",
-                    _("There is no unit with the code “%(code)s”.")
-                    % {"code": _text(record, "unit")},
-                )
+                self.no_such(record, "unit", _("There is no unit with the code “%(code)s”."))
             if cycle is None:
-                self.problem(
-                    number,
-                    "cycle",
-                    _("There is no cycle with the code “%(code)s”.")
-                    % {"code": _text(record, "cycle")},
-                )
+                self.no_such(record, "cycle", _("There is no cycle with the code “%(code)s”."))
             if not title or unit is None or cycle is None:
                 continue
-            key = (title, unit.code, cycle.code)
             entry = objectives.setdefault(
-                key, {"row": number, "record": record, "unit": unit, "cycle": cycle, "krs": []}
+                (title, unit.code, cycle.code), ObjectiveRows(record["_row"], record, unit, cycle)
             )
             if _text(record, "key_result"):
-                entry["krs"].append(record)
-        for entry in objectives.values():
-            entry["ok"], entry["parent"] = self._resolve_parent(entry, objectives, by_key)
-        for key in self._parents_first(objectives):
-            self._plan_objective(key, objectives[key], by_key, people, kpis)
+                entry.key_results.append(record)
+        return objectives
 
-    def _parents_first(self, objectives: dict[tuple, dict]) -> list[tuple]:
+    def _parents_first(self, objectives: dict[tuple, ObjectiveRows]) -> list[tuple]:
         """The objectives in an order where a parent from the file comes before its children."""
         ordered: list[tuple] = []
         done: set[tuple] = set()
@@ -508,12 +620,12 @@ class Planner:
                 return
             if key in trail:
                 self.problem(
-                    objectives[key]["row"],
+                    objectives[key].row,
                     "parent",
                     _("These objectives align to each other in a circle."),
                 )
                 return
-            parent = objectives[key]["parent"]
+            parent = objectives[key].parent
             if isinstance(parent, tuple):
                 visit(parent, (*trail, key))
             done.add(key)
@@ -523,19 +635,99 @@ class Planner:
             visit(key, ())
         return ordered
 
-    def _plan_objective(self, key, entry, by_key, people, kpis) -> None:
-        record, number, unit, cycle = entry["record"], entry["row"], entry["unit"], entry["cycle"]
-        parent = entry["parent"]
-        owner_name = _text(record, "owner")
-        owner = people.get(owner_name) if owner_name else self.user
-        if owner is None:
-            self.problem(
-                number, "owner", _("Nobody has the username “%(name)s”.") % {"name": owner_name}
+    def _resolve_parent(
+        self, entry: ObjectiveRows, objectives: dict[tuple, ObjectiveRows]
+    ) -> tuple[bool, tuple | Objective | None]:
+        """(found, parent): a key into this file's objectives, a stored objective, or None."""
+        record, number = entry.record, entry.row
+        title = _text(record, "parent")
+        if not title:
+            return True, None
+        unit_code, cycle_code = _text(record, "parent_unit"), _text(record, "parent_cycle")
+
+        def matches(candidate_key: tuple) -> bool:
+            candidate_title, candidate_unit, candidate_cycle = candidate_key
+            return (
+                candidate_title == title
+                and (not unit_code or candidate_unit == unit_code)
+                and (not cycle_code or candidate_cycle == cycle_code)
             )
+
+        in_file = [key for key in objectives if matches(key)]
+        in_database = [key for key in self.stored if matches(key) and key not in objectives]
+        found = in_file + in_database
+        if len(found) > 1:
+            self.problem(
+                number,
+                "parent",
+                _(
+                    "Several objectives are called “%(title)s”: name the parent_unit and "
+                    "parent_cycle too."
+                )
+                % {"title": title},
+            )
+            return False, None
+        parent = self.stored[in_database[0]] if in_database else None
+        if not found or (
+            parent is not None and not self.user.has_perm("objectives.see_objective", parent)
+        ):
+            self.problem(
+                number,
+                "parent",
+                _("No objective you see is called “%(title)s”.") % {"title": title},
+            )
+            return False, None
+        return True, in_file[0] if in_file else parent
+
+    def _plan_objective(self, key: tuple, entry: ObjectiveRows) -> None:
+        owner = self.person(entry.record, "owner", self.people, default=self.user)
+        values = self._objective_values(key[0], entry, owner)
+        if not entry.parent_found or owner is None or None in values.values():
+            return
+        existing = self.stored.get(key)
+        # A parent from this file is only known once it is saved: it is bound as the writes run.
+        parent_in_file = entry.parent if isinstance(entry.parent, tuple) else None
+        if parent_in_file is None:
+            values["parent"] = entry.parent
+        parent_moves = (
+            parent_in_file is not None
+            and existing is not None
+            and _parent_key_differs(existing, parent_in_file)
+        )
+
+        def save(objective: Objective) -> Objective:
+            if parent_in_file:
+                objective.parent = self.plan.saved_objectives[parent_in_file]
+            return objective_upsert(objective=objective)
+
+        def remember(objective: Objective) -> None:
+            self.plan.saved_objectives[key] = objective
+
+        self.plan_write(
+            PlannedWrite(
+                Objective,
+                existing,
+                values,
+                entry.row,
+                _("objective"),
+                key[0],
+                entry.unit,
+                cycle=entry.cycle,
+                moved=["parent"] if parent_moves else [],
+                bound_later={"parent"} if parent_in_file else set(),
+                save=save,
+                then=remember,
+            )
+        )
+        for record in entry.key_results:
+            self._plan_key_result(record, key, existing, owner, entry)
+
+    def _objective_values(self, title: str, entry: ObjectiveRows, owner: User | None) -> dict:
+        record = entry.record
         values = {
-            "title": key[0],
-            "unit": unit,
-            "cycle": cycle,
+            "title": title,
+            "unit": entry.unit,
+            "cycle": entry.cycle,
             "owner": owner,
             "description": _text(record, "description"),
             "level": _choice(
@@ -552,141 +744,26 @@ class Planner:
             ),
             "weight": self.number(record, "weight", Decimal(1)),
         }
-        for column in ("level", "kind", "perspective", "progress_source"):
-            if values[column] is None:
-                self.problem(
-                    number,
-                    column,
-                    _("“%(value)s” is not one of the choices.") % {"value": _text(record, column)},
-                )
-        if not entry["ok"] or owner is None or None in values.values():
-            return
-        existing = by_key.get(key)
-        # A parent from this file is only known once it is saved: it is bound as the writes run.
-        parent_in_file = parent if isinstance(parent, tuple) else None
-        if parent_in_file:
-            parent_moves = existing is not None and self._parent_key_differs(existing, parent)
-        else:
-            values["parent"] = parent
-            parent_moves = False
+        self.not_a_choice(record, ("level", "kind", "perspective", "progress_source"), values)
+        return values
 
-        def bind_parent(objective: Objective) -> None:
-            if parent_in_file:
-                objective.parent = self.plan.saved_objectives[parent_in_file]
-
-        def remember(objective: Objective) -> None:
-            self.plan.saved_objectives[key] = objective
-
-        self._plan_object(
-            Objective,
-            existing,
-            values,
-            number,
-            _("objective"),
-            key[0],
-            unit_for_permission=unit,
-            cycle=cycle,
-            extra_change=["parent"] if parent_moves else [],
-            before_save=bind_parent,
-            after=remember,
-            skip_fields={"parent"} if parent_in_file else set(),
-        )
-        for kr_record in entry["krs"]:
-            self._plan_key_result(kr_record, key, existing, owner, people, kpis, unit, cycle)
-
-    def _resolve_parent(self, entry, objectives, by_key) -> tuple[bool, object]:
-        """(ok, parent): a key into this file's objectives, an existing objective, or None."""
-        record, number = entry["record"], entry["row"]
-        title = _text(record, "parent")
-        if not title:
-            return True, None
-        unit_code, cycle_code = _text(record, "parent_unit"), _text(record, "parent_cycle")
-
-        def matches(candidate_key: tuple) -> bool:
-            candidate_title, candidate_unit, candidate_cycle = candidate_key
-            return (
-                candidate_title == title
-                and (not unit_code or candidate_unit == unit_code)
-                and (not cycle_code or candidate_cycle == cycle_code)
-            )
-
-        in_file = [key for key in objectives if matches(key)]
-        in_database = [key for key in by_key if matches(key) and key not in objectives]
-        found = in_file + in_database
-        if len(found) > 1:
-            self.problem(
-                number,
-                "parent",
-                _(
-                    "Several objectives are called “%(title)s”: name the parent_unit and "
-                    "parent_cycle too."
-                )
-                % {"title": title},
-            )
-            return False, None
-        parent = by_key[in_database[0]] if in_database else None
-        if not found or (
-            parent is not None and not self.user.has_perm("objectives.see_objective", parent)
-        ):
-            self.problem(
-                number,
-                "parent",
-                _("No objective you see is called “%(title)s”.") % {"title": title},
-            )
-            return False, None
-        return True, in_file[0] if in_file else parent
-
-    def _parent_key_differs(self, existing: Objective, parent_key: tuple) -> bool:
-        parent = existing.parent
-        if parent is None:
-            return True
-        return (parent.title, parent.unit.code, parent.cycle.code) != parent_key
-
-    def _plan_key_result(self, record, key, objective, objective_owner, people, kpis, unit, cycle):
-        number, title = record["_row"], _text(record, "key_result")
-        owner_name = _text(record, "kr_owner")
-        owner = people.get(owner_name) if owner_name else objective_owner
-        if owner is None:
-            self.problem(
-                number, "kr_owner", _("Nobody has the username “%(name)s”.") % {"name": owner_name}
-            )
+    def _plan_key_result(
+        self,
+        record: dict,
+        key: tuple,
+        objective: Objective | None,
+        objective_owner: User,
+        entry: ObjectiveRows,
+    ) -> None:
+        title = _text(record, "key_result")
+        owner = self.person(record, "kr_owner", self.people, default=objective_owner)
         kpi_code = _text(record, "driving_kpi")
-        driving_kpi = kpis.get(kpi_code) if kpi_code else None
+        driving_kpi = self.kpis.get(kpi_code) if kpi_code else None
         if kpi_code and driving_kpi is None:
-            self.problem(
-                number,
-                "driving_kpi",
-                _("There is no KPI with the code “%(code)s”.") % {"code": kpi_code},
-            )
+            self.no_such(record, "driving_kpi", _("There is no KPI with the code “%(code)s”."))
         start, target = self.number(record, "start"), self.number(record, "target")
-        metric = _choice(_text(record, "metric"), MetricType.choices, MetricType.NUMBER)
-        if metric is None:
-            metric = METRIC_ALIASES.get(_text(record, "metric").lower())
-        raw_direction = _text(record, "direction")
-        direction = _choice(raw_direction, Direction.choices)
-        if metric is None:
-            self.problem(
-                number,
-                "metric",
-                _("“%(value)s” is not one of the choices.") % {"value": _text(record, "metric")},
-            )
-        if raw_direction and direction is None:
-            self.problem(
-                number,
-                "direction",
-                _("“%(value)s” is not one of the choices.") % {"value": raw_direction},
-            )
-        elif not raw_direction:
-            if metric == MetricType.BOOLEAN:
-                direction = Direction.INCREASE
-            elif start is not None and target is not None:
-                direction = Direction.INCREASE if target >= start else Direction.DECREASE
-            elif record.get("start") in (None, ""):
-                self.problem(
-                    number,
-                    "direction",
-                    _("Give the direction: increase, decrease, stay_above or stay_below."),
-                )
+        metric = self._metric(record)
+        direction = self._direction(record, metric, start, target)
         if None in (owner, metric, direction) or (kpi_code and driving_kpi is None):
             return
         existing = None
@@ -704,96 +781,79 @@ class Planner:
             "driving_kpi": driving_kpi,
         }
 
-        def bind_objective(key_result):
+        def save(key_result: KeyResult) -> KeyResult:
             key_result.objective = self.plan.saved_objectives[key]
+            return key_result_upsert(key_result=key_result)
 
-        self._plan_object(
-            KeyResult,
-            existing,
-            values,
-            number,
-            _("key result"),
-            title,
-            unit_for_permission=unit,
-            cycle=cycle,
-            before_save=bind_objective,
-            columns={
-                "start_value": "start",
-                "target_value": "target",
-                "metric_type": "metric",
-                "unit_label": "unit_of_measure",
-                "weight": "kr_weight",
-                "owner": "kr_owner",
-                "title": "key_result",
-            },
-            skip_fields={"objective"},
+        self.plan_write(
+            PlannedWrite(
+                KeyResult,
+                existing,
+                values,
+                record["_row"],
+                _("key result"),
+                title,
+                entry.unit,
+                cycle=entry.cycle,
+                columns=KEY_RESULT_COLUMN_OF_FIELD,
+                bound_later={"objective"},
+                save=save,
+            )
         )
 
-    # --- shared -------------------------------------------------------------------------------
-    def _plan_object(
-        self,
-        model,
-        existing,
-        values: dict,
-        number: int,
-        kind: str,
-        label: str,
-        *,
-        unit_for_permission: OrgUnit,
-        cycle: Cycle | None = None,
-        extra_change: list[str] | None = None,
-        before_save=None,
-        after=None,
-        columns: dict | None = None,
-        skip_fields: set | None = None,
-    ) -> None:
-        columns = columns or {}
-        changed = [
-            name
-            for name, value in values.items()
-            if existing is None or _differs(existing, name, value)
-        ] + (extra_change or [])
-        if existing is not None and not changed:
-            self.plan.changes.append(Change(kind, label, "unchanged", number))
-            if after:
-                self.plan.operations.append(lambda: after(existing))
-            return
-        if not self.may_change_unit(unit_for_permission):
-            self.problem(
-                number,
-                "unit",
-                _("Only a manager of %(unit)s may change what is in it.")
-                % {"unit": unit_for_permission},
-            )
-            return
-        if cycle is not None and cycle.is_closed and not self.access.sees_everything:
-            self.problem(
-                number, "cycle", _("%(cycle)s is closed: its OKRs are a record.") % {"cycle": cycle}
-            )
-            return
-        candidate = _with_values(model, existing, values)
-        try:
-            candidate.full_clean(
-                exclude=sorted((skip_fields or set()) | {"version"}), validate_unique=False
-            )
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                column = columns.get(name, name if name != "__all__" else "")
-                for message in messages:
-                    self.problem(number, column, message)
-            return
-        action = "create" if existing is None else "update"
-        details = [_change_in_words(existing, name, values) for name in changed] if existing else []
-        self.plan.changes.append(Change(kind, label, action, number, changed, details))
+    def _metric(self, record: dict) -> str | None:
+        """The metric by its code, its label, or a short alias (“%”, “yes/no”)."""
+        metric = _choice(_text(record, "metric"), MetricType.choices, MetricType.NUMBER)
+        if metric is None:
+            metric = METRIC_ALIASES.get(_text(record, "metric").lower())
+        if metric is None:
+            self.not_a_choice(record, ["metric"], {"metric": None})
+        return metric
 
-        def write(candidate=candidate):
-            if before_save:
-                before_save(candidate)
-            candidate.save()
-            if after:
-                after(candidate)
+    def _direction(
+        self, record: dict, metric: str | None, start: Decimal | None, target: Decimal | None
+    ) -> str | None:
+        """The direction as written, or, left blank, what the start and the target say."""
+        raw_direction = _text(record, "direction")
+        if raw_direction:
+            direction = _choice(raw_direction, Direction.choices)
+            if direction is None:
+                self.not_a_choice(record, ["direction"], {"direction": None})
+            return direction
+        if metric == MetricType.BOOLEAN:
+            return Direction.INCREASE
+        if start is not None and target is not None:
+            return Direction.INCREASE if target >= start else Direction.DECREASE
+        if record.get("start") in (None, ""):
+            self.problem(
+                record["_row"],
+                "direction",
+                _("Give the direction: increase, decrease, stay_above or stay_below."),
+            )
+        return None
 
-        self.plan.operations.append(write)
+
+def _parent_key_differs(existing: Objective, parent_key: tuple) -> bool:
+    parent = existing.parent
+    if parent is None:
+        return True
+    return (parent.title, parent.unit.code, parent.cycle.code) != parent_key
+
+
+KPI_COLUMN_OF_FIELD = {
+    "warning_threshold": "warning",
+    "critical_threshold": "critical",
+    "unit_label": "unit_of_measure",
+}
+KEY_RESULT_COLUMN_OF_FIELD = {
+    "start_value": "start",
+    "target_value": "target",
+    "metric_type": "metric",
+    "unit_label": "unit_of_measure",
+    "weight": "kr_weight",
+    "owner": "kr_owner",
+    "title": "key_result",
+}
 
 
 def _change_in_words(instance, name: str, values: dict) -> str:
@@ -846,33 +906,32 @@ def _with_values(model, existing, values: dict):
 
 def plan_import(sheets: dict[str, list[dict]], user: User, decimal_separator: str) -> ImportPlan:
     """Read every sheet into one plan: KPIs first (key results may follow them), then OKRs."""
-    planner = Planner(user, decimal_separator)
+    plan = ImportPlan()
     if not sheets:
-        planner.problem(
-            1, "", _("Neither an OKR sheet (with an objective column) nor a KPI sheet was found.")
+        plan.problems.append(
+            Problem(
+                1,
+                "",
+                _("Neither an OKR sheet (with an objective column) nor a KPI sheet was found."),
+            )
         )
-    if KPI_SHEET in sheets:
-        planner.plan_kpis(sheets[KPI_SHEET])
-    if OKR_SHEET in sheets:
-        planner.plan_okrs(sheets[OKR_SHEET])
+    for sheet, planner in ((KPI_SHEET, KPISheetPlanner), (OKR_SHEET, OKRSheetPlanner)):
+        if sheet in sheets:
+            planner(plan, user, decimal_separator).plan_sheet(sheets[sheet])
     # One cause can surface twice (an objective's unit and its key result's): say it once.
-    planner.plan.problems = sorted(
-        set(planner.plan.problems), key=lambda problem: (problem.row, problem.column)
-    )
-    return planner.plan
+    plan.problems = sorted(set(plan.problems), key=lambda problem: (problem.row, problem.column))
+    return plan
 
 
 @transaction.atomic
 def apply_import(plan: ImportPlan) -> None:
-    """Every write of the plan, or none."""
+    """Every write of the plan, or none: the KPIs, then the objectives and key results, parents
+    first, each through its app's service."""
     if plan.problems:
         raise ValidationError(_("The import has problems: nothing was saved."))
+    kpis_upsert(kpis=plan.kpis)
     for operation in plan.operations:
         operation()
-    if plan.kpi_ids:
-        refresh_kpis(sorted(plan.kpi_ids))
-    if plan.created or plan.updated:
-        rollups_refresh_later()
 
 
 def group_changes(plan: ImportPlan) -> dict[str, list[Change]]:

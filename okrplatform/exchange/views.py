@@ -11,12 +11,13 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from objectives.scope import requested_cycle
+from okrplatform.http import HtmxHttpRequest
 from okrplatform.org.access import access_for
 from okrplatform.org.scope import visible_unit
 
@@ -43,7 +44,7 @@ def _portable(value) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def spreadsheet_import(request: HttpRequest) -> HttpResponse:
+def spreadsheet_import(request: HtmxHttpRequest) -> HttpResponse:
     """Import OKRs and KPIs from a spreadsheet: a preview of what changes, then confirm."""
     access = access_for(request.user)
     if not (access.sees_everything or access.managed_unit_ids):
@@ -91,7 +92,7 @@ def spreadsheet_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _confirm_import(request: HttpRequest) -> HttpResponse:
+def _confirm_import(request: HtmxHttpRequest) -> HttpResponse:
     stored = request.session.pop(IMPORT_SESSION_KEY, None)
     if not stored:
         messages.error(request, _("Nothing to import: upload the file again."))
@@ -117,7 +118,7 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The unit's OKRs and KPIs for a cycle and the cycles within it, as XLSX (both sheets) or,
     with ``file=csv``, as CSV (``sheet=okrs`` or ``kpis``), in the shape the importer reads."""
     unit = visible_unit(request, pk)

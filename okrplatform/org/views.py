@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from okrplatform.http import HtmxHttpRequest
 
 from .forms import ApiTokenForm
 from .models import ApiToken
@@ -17,14 +19,14 @@ from .models import ApiToken
 
 @login_required
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: HtmxHttpRequest) -> HttpResponse:
     request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("home")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
     """A person's keys for the REST API: make one (shown once), see when each was last used,
     revoke one."""
     new_key = None
@@ -55,7 +57,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
-def signing_in_paused(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+def signing_in_paused(request: HtmxHttpRequest, response=None, credentials=None) -> HttpResponse:
     """What django-axes answers to a sign-in while its person and address are locked out."""
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

@@ -11,6 +11,7 @@ Tasks are named rather than imported, so services never import the tasks that ca
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
@@ -31,10 +32,26 @@ EAGER_TRIES = 5
 SENT_KEPT_FOR = timedelta(days=7)
 
 
-def after_commit(task: str, /, **kwargs) -> OutboxTask:
-    """Run the Celery task ``task`` with ``kwargs`` (JSON values) once this transaction commits."""
+def after_commit(
+    task: str, /, *, once_per_transaction: bool = False, **kwargs
+) -> OutboxTask | None:
+    """Run the Celery task ``task`` with ``kwargs`` (JSON values) once this transaction commits.
+
+    With ``once_per_transaction``, asking again for the same task and arguments in the same
+    transaction adds nothing (an import's thousand rows ask for one recompute)."""
+    key = (task, json.dumps(kwargs, sort_keys=True))
+    connection = transaction.get_connection()
+    if once_per_transaction and connection.in_atomic_block:
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if getattr(callback, "outbox_key", None) == key:
+                return None
     row = OutboxTask.objects.create(task=task, kwargs=kwargs)
-    transaction.on_commit(lambda: relay([row.pk]))
+
+    def relay_this() -> None:
+        relay([row.pk])
+
+    relay_this.outbox_key = key  # type: ignore[attr-defined]
+    transaction.on_commit(relay_this)
     return row
 
 

@@ -11,9 +11,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from objectives.models import CheckIn, UnitRollup
-from objectives.progress import Direction, Status
-from objectives.services import check_in_record
+import objectives.models
+import objectives.services
+from objectives.models import CheckIn, KeyResult, UnitRollup
+from objectives.progress import Direction, Status, key_result_progress
+from objectives.services import check_in_record, check_in_validate
 from tests.factories import CheckInFactory, CycleFactory, KeyResultFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +254,62 @@ def test_a_viewer_cannot_open_the_check_in_form(client, vera, key_result):
     url = reverse("key_result_row", args=[key_result.pk])
     assert client.get(url).status_code == 200
     assert client.get(url, {"check_in": "1"}).status_code == 403
+
+
+def test_a_check_in_is_validated_and_its_progress_computed_once(
+    client, bob, key_result, monkeypatch
+):
+    computed, validated = [], []
+
+    def counted_progress(**formula):
+        computed.append(formula["current"])
+        return key_result_progress(**formula)
+
+    def counted_validation(**check_in):
+        validated.append(check_in)
+        return check_in_validate(**check_in)
+
+    monkeypatch.setattr(objectives.models, "key_result_progress", counted_progress)
+    monkeypatch.setattr(objectives.services, "check_in_validate", counted_validation)
+    client.force_login(bob)
+
+    response = client.post(
+        check_in_url(key_result),
+        {"value": "150", "confidence": "9"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert 'aria-valuenow="75"' in response.content.decode()
+    assert computed == [Decimal(150)], "the form no longer validates, nor does the page recompute"
+    assert len(validated) == 1
+
+
+def test_a_check_in_from_the_page_stays_within_its_query_budget(
+    client, bob, key_result, django_assert_num_queries
+):
+    client.force_login(bob)
+    # session, user, the key result with its objective, cycle, unit and owner; savepoint, the
+    # check-in, the key result's new figures in one UPDATE, the rollup written down in the
+    # outbox, release; the objective's key results for the progress the page shows before the
+    # rollup task runs
+    with django_assert_num_queries(9):
+        client.post(
+            check_in_url(key_result),
+            {"value": "150", "confidence": "9"},
+            headers={"HX-Request": "true"},
+        )
+
+
+def test_the_service_returns_the_key_result_as_stored(bob, key_result):
+    recorded = check_in_record(
+        key_result=key_result, author=bob, value=Decimal("150.5"), confidence=9
+    )
+
+    stored = KeyResult.objects.get(pk=key_result.pk)
+    assert recorded.key_result is key_result
+    assert recorded.check_in == CheckIn.objects.get()
+    for field in ("confidence", "last_check_in_at", "progress", "status"):
+        assert getattr(recorded.key_result, field) == getattr(stored, field), field
+    assert str(recorded.key_result.current_value) == str(stored.current_value)
+    assert stored.status == Status.ON_TRACK

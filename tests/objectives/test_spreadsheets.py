@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from kpis.models import KPI
 from objectives.models import KeyResult, Objective
+from okrplatform.exchange import spreadsheets
 from okrplatform.exchange.spreadsheets import (
     apply_import,
     export_csv,
@@ -19,6 +20,7 @@ from okrplatform.exchange.spreadsheets import (
     plan_import,
     read_spreadsheet,
 )
+from okrplatform.outbox.models import OutboxTask
 from tests.factories import KeyResultFactory, KPIFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +118,40 @@ def test_people_import_only_into_units_they_manage(bob, vera, emea_logistics, qu
     sheets = csv_sheets("Dock to stock,emea-logistics,2026-q4,bob,,,customer,,,,X,,number,,,0,10")
     assert problems_of(plan_import(sheets, bob, "auto")) == [(2, "unit")]
     assert problems_of(plan_import(sheets, vera, "auto")) == [(2, "unit")]
+
+
+def test_an_import_writes_through_the_services_and_rolls_up_once(
+    alice, emea, emea_logistics, quarter, monkeypatch, django_capture_on_commit_callbacks
+):
+    sheets = csv_sheets(
+        "Dock to stock in a day,emea-logistics,2026-q4,alice,,,internal_process,"
+        "EMEA on time,emea,,Dock-to-stock hours,,number,hours,,40,24",
+        "EMEA on time,emea,2026-q4,alice,quarterly,committed,customer,,,,"
+        "On-time delivery,,percentage,%,increase,91%,97%",
+    )
+    written = []
+    for service in ("objective_upsert", "key_result_upsert"):
+        real = getattr(spreadsheets, service)
+
+        def counted(real=real, **row):
+            written.append(*(saved.title for saved in row.values()))
+            return real(**row)
+
+        monkeypatch.setattr(spreadsheets, service, counted)
+    plan = plan_import(sheets, alice, "auto")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_import(plan)
+    recomputed = list(OutboxTask.objects.filter(task="objectives.tasks.recompute_rollups"))
+
+    assert written == [
+        "EMEA on time",
+        "On-time delivery",
+        "Dock to stock in a day",
+        "Dock-to-stock hours",
+    ], "each through its service, a parent before its children"
+    assert len(recomputed) == 1, "four writes, one recompute once the import commits"
+    assert recomputed[0].sent_at is not None
 
 
 def test_a_changed_target_is_an_update_and_the_rest_is_left_alone(alice, emea, quarter):
