@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -130,12 +132,25 @@ def start_worker(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group: beat runs in a child of its own
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(
         target=lambda: [lines.put(line) for line in worker.stdout], daemon=True
     ).start()
     return worker, WorkerLog(lines, wait_for_line(lines, "ready.", timeout=60, worker=worker))
+
+
+def stop_worker(worker: subprocess.Popen, how: int = signal.SIGTERM) -> None:
+    """Stop the worker and its beat child: the whole process group, so no beat outlives it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(worker.pid, how)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
 
 
 @pytest.fixture
@@ -151,11 +166,7 @@ def worker_on_own_redis(own_redis: OwnRedis, tmp_path, monkeypatch) -> Iterator[
     finally:
         app.conf.update(task_always_eager=eager, broker_url=broker)
         forget_broker_pools()
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop_worker(worker)
         print(log.text())  # shown by pytest when the test fails
 
 

@@ -24,7 +24,7 @@ from okrplatform.org.models import ApiToken
 from tests.factories import KeyResultFactory, KPIFactory
 from tests.test_celery_worker import forget_broker_pools, wait_until
 
-from .conftest import start_worker
+from .conftest import start_worker, stop_worker
 from .test_redis_goes_away import figures_of_a_full_recompute, stored_figures
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -73,8 +73,7 @@ def test_a_worker_killed_as_a_batch_arrives_loses_nothing(
     eager, broker = app.conf.task_always_eager, app.conf.broker_url
     app.conf.update(task_always_eager=False, broker_url=own_redis.url)
     try:
-        worker.send_signal(signal.SIGKILL)  # no warm shutdown: it dies where it stands
-        worker.wait(timeout=10)
+        stop_worker(worker, signal.SIGKILL)  # no warm shutdown: it dies where it stands
         response = api.post("/api/measurements/bulk/", {"items": items}, format="json")
         assert response.status_code == 200, response.content
         assert Measurement.objects.filter(kpi=cost).count() == len(items)
@@ -90,13 +89,11 @@ def test_a_worker_killed_as_a_batch_arrives_loses_nothing(
 
             assert wait_until(converged, timeout=60), log.text()[-2000:] + second_log.text()[-3000:]
         finally:
-            second.terminate()
-            second.wait(timeout=20)
+            stop_worker(second)
     finally:
         app.conf.update(task_always_eager=eager, broker_url=broker)
         forget_broker_pools()
-        if worker.poll() is None:
-            worker.kill()
+        stop_worker(worker, signal.SIGKILL)
 
     intervention = Intervention.objects.get(kpi=cost)
     assert set(intervention.assignees.values_list("username", flat=True)) >= {"bob"}
