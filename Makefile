@@ -70,8 +70,10 @@ serve: install
 	fi; \
 	$$server
 
-## test: install the test dependencies and run the whole suite (PYTEST_ARGS='-m "not browser"' …)
+## test: install the test dependencies, check the layers, and run the whole suite
+## (PYTEST_ARGS='-m "not browser"' …)
 test: install-dev
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: install

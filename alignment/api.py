@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import renderers, serializers, viewsets
-from rest_framework.decorators import action
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,23 +18,12 @@ from rest_framework.views import APIView
 
 from kpis.health import Health
 from kpis.models import KPI
-from objectives.models import Cycle
+from objectives.models import Cycle, UnitRollup
+from objectives.selectors import default_cycle
 from okrplatform.api import Link, SelfLink
-
-from .access import access_for
-from .models import OrgUnit, Tension, UnitRollup
-from .selectors import default_cycle, in_subtree_of
-from .tensions import tension_decide
-
-
-class PassthroughRenderer(renderers.BaseRenderer):
-    """Files answered as they are (the export), whatever the client accepts."""
-
-    media_type = "*/*"
-    format = "file"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
+from okrplatform.org.access import access_for
+from okrplatform.org.models import OrgUnit
+from okrplatform.org.selectors import in_subtree_of
 
 
 class NamedSerializer(serializers.Serializer):
@@ -209,14 +195,6 @@ class OrgUnitFilter(django_filters.FilterSet):
         fields = ["kind", "parent", "code"]
 
 
-class ExportQuerySerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(required=False, help_text="A cycle's id; the current one.")
-    file = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
-    sheet = serializers.ChoiceField(
-        choices=["okrs", "kpis"], default="okrs", help_text="For CSV: which of the two sheets."
-    )
-
-
 @extend_schema_view(
     list=extend_schema(summary="The units you see"),
     retrieve=extend_schema(summary="A unit"),
@@ -231,36 +209,7 @@ class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         units = OrgUnit.objects.select_related("parent", "lead")
-        access = access_for(self.request.user)
-        return units if access.sees_every_unit else units.filter(pk__in=access.visible_unit_ids)
-
-    @extend_schema(
-        summary="The unit's OKRs and KPIs for a cycle, as the importer reads them",
-        parameters=[ExportQuerySerializer],
-        responses={
-            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes,
-            (200, "text/csv"): str,
-        },
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="export",
-        renderer_classes=[renderers.JSONRenderer, PassthroughRenderer],
-    )
-    def export(self, request, pk=None) -> HttpResponse:
-        from objectives.spreadsheets import export_response
-
-        unit = self.get_object()
-        query = ExportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return export_response(
-            unit,
-            _cycle(request),
-            request.user,
-            query.validated_data["file"],
-            query.validated_data["sheet"],
-        )
+        return access_for(self.request.user).restrict(units)
 
 
 @extend_schema_view(
@@ -274,80 +223,3 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["start_date", "code", "id"]
     ordering = ["start_date", "id"]
     object_permissions = {}
-
-
-class TensionSerializer(serializers.ModelSerializer):
-    url = SelfLink(view_name="tension-detail")
-    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
-    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
-
-    class Meta:
-        model = Tension
-        fields = [
-            "id",
-            "url",
-            "objective",
-            "objective_url",
-            "key_result",
-            "kpi",
-            "kpi_url",
-            "description",
-            "state",
-            "trade_off",
-            "decision",
-            "created_at",
-            "decided_at",
-        ]
-        read_only_fields = fields
-
-
-class TradeOffSerializer(serializers.Serializer):
-    trade_off = serializers.CharField(
-        max_length=2000, help_text="Which side gives way, how far, and until when."
-    )
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Known conflicts between objectives and KPIs you see"),
-    retrieve=extend_schema(summary="A tension"),
-)
-class TensionViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Tension.objects.none()  # for the schema; get_queryset() answers
-    serializer_class = TensionSerializer
-    filterset_fields = ["state", "objective", "kpi"]
-    ordering_fields = ["created_at", "id"]
-    ordering = ["id"]
-    object_permissions = {
-        "decide": "alignment.decide_tension",
-        "default": "alignment.see_tension",
-    }
-
-    def get_queryset(self):
-        tensions = Tension.objects.select_related("objective", "kpi")
-        access = access_for(self.request.user)
-        if access.sees_every_unit:
-            return tensions
-        return tensions.filter(
-            Q(objective__unit_id__in=access.visible_unit_ids)
-            | Q(kpi__unit_id__in=access.visible_unit_ids)
-        )
-
-    @extend_schema(
-        request=TradeOffSerializer,
-        summary="Decide the trade-off: it becomes a decision on the KPI's chart",
-    )
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None) -> Response:
-        tension = self.get_object()
-        body = TradeOffSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            decided = tension_decide(
-                tension=tension, by=request.user, trade_off=body.validated_data["trade_off"]
-            )
-        except DjangoValidationError as error:
-            raise ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else error.messages
-            ) from None
-        return Response(self.get_serializer(decided).data)

@@ -3,12 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AlignmentConfig(AppConfig):
+    """The frameworks that read OKRs and KPIs together: cascade, X-matrix, strategy map, quality."""
+
     name = "alignment"
-    verbose_name = _("Organisation and alignment")
-
-    def ready(self) -> None:
-        # Every process that writes (web, worker, beat, commands) must move the API page cache's
-        # version, whether or not it ever serves the API.
-        from okrplatform import api_cache
-
-        api_cache.install()
+    # ``alignment`` is the org tree's label (it was made there first); tensions keep its tables.
+    label = "frameworks"
+    verbose_name = _("Alignment and frameworks")

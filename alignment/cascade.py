@@ -17,12 +17,12 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from kpis.models import Perspective
 from objectives.models import Cycle, Objective
 from objectives.progress import Status
-
-from .access import Access
-from .models import OrgUnit, Perspective
-from .selectors import in_subtree_of
+from okrplatform.org.access import Access
+from okrplatform.org.models import OrgUnit
+from okrplatform.org.selectors import in_subtree_of
 
 LEVEL_ORDER = {level: rank for rank, level in enumerate(Objective.Level.values)}
 
@@ -145,12 +145,6 @@ class ObjectiveNode:
         return (LEVEL_ORDER.get(self.level, 9), self.unit_name, self.title, self.pk)
 
 
-def _visible(objectives: QuerySet[Objective], access: Access) -> QuerySet[Objective]:
-    if access.sees_everything:
-        return objectives
-    return objectives.filter(unit_id__in=access.visible_unit_ids)
-
-
 def _nodes(objectives: QuerySet[Objective], *, in_scope: bool) -> list[ObjectiveNode]:
     return [
         ObjectiveNode.from_row(row, in_scope=in_scope)
@@ -219,8 +213,7 @@ def load_cascade(
         cycle_id__in=cycle_ids or cycle_family_ids(cycle),
         unit_id__in=in_subtree_of(unit) if units is None else units,
     )
-    if not access.sees_all_below(unit.pk):
-        scope = _visible(scope, access)
+    scope = access.restrict(scope, within=unit.pk)
     nodes = {node.pk: node for node in _nodes(scope, in_scope=True)}
     missing = {node.parent_id for node in nodes.values()} - set(nodes) - {None}
     context_ids = []
@@ -231,7 +224,7 @@ def load_cascade(
             ),
             [],
         )
-        context = _visible(Objective.objects.active().filter(pk__in=above), access)
+        context = access.restrict(Objective.objects.active().filter(pk__in=above))
         for node in _nodes(context, in_scope=False):
             if node.pk not in nodes:
                 nodes[node.pk] = node

@@ -18,10 +18,11 @@ from kpis.models import KPI
 from objectives import quality
 from objectives.models import Cycle, KeyResult, Objective
 from objectives.progress import MetricType
+from okrplatform.org.access import Access
+from okrplatform.org.models import OrgUnit
+from okrplatform.org.selectors import in_subtree_of
 
-from .access import Access
-from .models import OrgUnit, Tension
-from .selectors import in_subtree_of
+from .models import Tension
 
 LISTED_PER_KIND = 100
 
@@ -54,12 +55,6 @@ class QualityGroup:
     count: int
 
 
-def _visible(rows: QuerySet, access: Access, field: str, unit: OrgUnit) -> QuerySet:
-    if access.sees_all_below(unit.pk):
-        return rows
-    return rows.filter(**{f"{field}__in": access.visible_unit_ids})
-
-
 def _listed(rows: QuerySet) -> tuple[list, int]:
     """The first rows of one kind of warning and how many there are in all, in one query."""
     page = list(rows.annotate(rows_in_all=Window(Count("*")))[:LISTED_PER_KIND])
@@ -71,11 +66,9 @@ def _listed(rows: QuerySet) -> tuple[list, int]:
 
 def quality_warnings(unit: OrgUnit, cycle: Cycle, access: Access) -> list[QualityGroup]:
     subtree = in_subtree_of(unit)
-    objectives = _visible(
+    objectives = access.restrict(
         Objective.objects.active().filter(cycle=cycle, unit_id__in=subtree),
-        access,
-        "unit_id",
-        unit,
+        within=unit.pk,
     )
 
     def objective_fix(unit_id: int, pk: int) -> tuple[str, str]:
@@ -149,14 +142,12 @@ def quality_warnings(unit: OrgUnit, cycle: Cycle, access: Access) -> list[Qualit
     )
     group(
         "open_tension",
-        _visible(
+        access.restrict(
             Tension.objects.filter(state=Tension.State.OPEN, objective__archived_at__isnull=True)
             .filter(Q(objective__unit_id__in=subtree) | Q(kpi__unit_id__in=subtree))
             .select_related("objective__unit", "kpi")
             .order_by("created_at"),
-            access,
-            "objective__unit_id",
-            unit,
+            within=unit.pk,
         ),
         lambda tension: QualityWarning(
             "open_tension",
@@ -168,13 +159,11 @@ def quality_warnings(unit: OrgUnit, cycle: Cycle, access: Access) -> list[Qualit
             _("Record the trade-off"),
         ),
     )
-    kpis = _visible(
+    kpis = access.restrict(
         KPI.objects.filter(unit_id__in=subtree, is_active=True)
         .select_related("unit")
         .order_by("unit__name", "name"),
-        access,
-        "unit_id",
-        unit,
+        within=unit.pk,
     )
     group(
         "kpi_owner",

@@ -4,45 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
-from django.utils import timezone
+from django.db.models import Count, Prefetch, QuerySet
 
-from objectives.models import Cycle, Objective
-from objectives.progress import Status
+from kpis.models import KPI
+from objectives.models import Cycle, Intervention, KeyResult, KPILink, Objective, UnitRollup
+from objectives.progress import STATUS_SEVERITY, Status
+from okrplatform.org.access import Access
+from okrplatform.org.models import OrgUnit
+from okrplatform.org.selectors import in_subtree_of
 
-from .access import Access
-from .models import OrgUnit, UnitRollup
+from .models import Tension
 
 ATTENTION_SHOWN = 10
-
-# Exceptions first: what is off track leads, what has no progress at all follows it.
-STATUS_SEVERITY = Case(
-    When(status=Status.OFF_TRACK, then=Value(0)),
-    When(status=Status.AT_RISK, then=Value(1)),
-    When(status=Status.NO_PROGRESS, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
-
-
-def default_cycle() -> Cycle | None:
-    """The active quarter containing today, else the most recent active cycle, else any."""
-    today = timezone.localdate()
-    cycles = Cycle.objects.order_by("-start_date")
-    return (
-        cycles.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE).containing(today).first()
-        or cycles.filter(state=Cycle.State.ACTIVE).first()
-        or cycles.first()
-    )
-
-
-def top_unit_for(access: Access) -> OrgUnit | None:
-    """The highest unit a person sees: where their view of the organisation starts."""
-    units = OrgUnit.objects.order_by("pk")
-    if not access.sees_every_unit:
-        units = units.filter(pk__in=access.visible_unit_ids)
-    return units.filter(parent__isnull=True).first() or units.first()
 
 
 @dataclass(frozen=True)
@@ -70,8 +43,7 @@ def child_unit_rows(unit: OrgUnit, cycle: Cycle, access: Access) -> list[UnitRow
             Prefetch("rollups", UnitRollup.objects.filter(cycle=cycle), to_attr="cycle_rollups")
         )
     )
-    if not access.sees_every_unit:
-        children = children.filter(pk__in=access.visible_unit_ids)
+    children = access.restrict(children, within=unit.pk)
     rows = [
         UnitRow(child, next(iter(child.cycle_rollups), None), child.child_count > 0)
         for child in children
@@ -92,40 +64,36 @@ def unit_objectives(unit: OrgUnit, cycle: Cycle) -> QuerySet[Objective]:
 
 def subtree_attention(unit: OrgUnit, cycle: Cycle, access: Access) -> QuerySet[Objective]:
     """The objectives furthest behind anywhere below the unit: the one red among the greens."""
-    subtree = OrgUnit.objects.descendants(unit, include_self=True).values_list("pk", flat=True)
-    unit_ids = [pk for pk in subtree if access.sees(pk)]
+    below = Objective.objects.active().filter(unit_id__in=in_subtree_of(unit))
     return (
-        Objective.objects.active()
-        .filter(unit_id__in=unit_ids, cycle=cycle, status__in=[Status.OFF_TRACK, Status.AT_RISK])
+        access.restrict(below, within=unit.pk)
+        .filter(cycle=cycle, status__in=[Status.OFF_TRACK, Status.AT_RISK])
         .select_related("unit", "owner")
         .annotate(severity=STATUS_SEVERITY)
         .order_by("severity", "progress", "title")[:ATTENTION_SHOWN]
     )
 
 
-def cycles_for_switcher() -> QuerySet[Cycle]:
-    return Cycle.objects.order_by("-start_date", "kind")
-
-
-# The unit and every unit below it, as a subquery: no list of ids goes back and forth.
-SUBTREE_SQL = """
-WITH RECURSIVE subtree(id) AS (
-    SELECT id FROM {unit} WHERE id = %s
-    UNION ALL
-    SELECT child.id FROM {unit} child JOIN subtree ON child.parent_id = subtree.id
-)
-SELECT id FROM subtree
-"""
-
-
-def in_subtree_of(unit: OrgUnit) -> RawSQL:
-    """For ``filter(unit_id__in=in_subtree_of(unit))``."""
-    return RawSQL(SUBTREE_SQL.format(unit=OrgUnit._meta.db_table), [unit.pk])  # noqa: S611
-
-
-def visible_children(unit: OrgUnit, access: Access) -> list[OrgUnit]:
-    """The units right below, to move down to from a framework page."""
-    children = OrgUnit.objects.filter(parent=unit).order_by("name")
-    if not access.sees_every_unit:
-        children = children.filter(pk__in=access.visible_unit_ids)
-    return list(children)
+def kpi_for_page() -> QuerySet[KPI]:
+    return KPI.objects.select_related("unit", "owner").prefetch_related(
+        Prefetch(
+            "links",
+            KPILink.objects.select_related("objective__owner", "objective__unit", "kpi").order_by(
+                "kind", "objective__title"
+            ),
+        ),
+        Prefetch(
+            "driven_key_results",
+            KeyResult.objects.select_related("objective__unit", "owner").order_by("title"),
+        ),
+        Prefetch(
+            "interventions",
+            Intervention.objects.exclude(state=Intervention.State.RESOLVED).select_related(
+                "objective"
+            ),
+            to_attr="open_interventions",
+        ),
+        Prefetch("tensions", Tension.objects.select_related("objective", "decision")),
+        # Decisions are recorded in reviews, a floor above: read through the relation they declare.
+        "decisions__decided_by",
+    )

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from kpis.models import KPI
+from kpis.models import KPI, Perspective
 from objectives.models import Cycle, Objective
+from okrplatform.org.access import Access
+from okrplatform.org.models import OrgUnit
 
-from .access import Access
 from .cascade import ObjectiveNode, attach_supports, load_cascade
-from .models import OrgUnit, Perspective
 
 CELL_LIMIT = 8
 KPI_LIMIT = 6

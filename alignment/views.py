@@ -8,34 +8,34 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from objectives.models import Cycle
+from kpis.forms import MeasurementForm
+from kpis.models import KPI, DataSource
+from kpis.selectors import chart_data, measurement_changes, trend_of
+from kpis.services import measurement_record
+from objectives.conflicts import possible_conflicts
+from objectives.models import Cycle, UnitRollup
+from objectives.scope import requested_cycle
+from objectives.selectors import cycles_for_switcher
+from okrplatform.org.access import Access, access_for
+from okrplatform.org.models import OrgUnit
+from okrplatform.org.scope import requested_unit, visible_unit
+from okrplatform.org.selectors import top_unit_for, visible_children
 
-from .access import Access, access_for
 from .cascade import alignment_map
-from .forms import ApiTokenForm, TradeOffForm
-from .models import ApiToken, OrgUnit, Tension, UnitRollup
 from .quality import quality_warnings
-from .scope import requested_cycle, requested_unit, visible_unit
-from .selectors import (
-    child_unit_rows,
-    cycles_for_switcher,
-    subtree_attention,
-    top_unit_for,
-    unit_objectives,
-    visible_children,
-)
+from .selectors import child_unit_rows, kpi_for_page, subtree_attention, unit_objectives
 from .strategy_map import strategy_map
-from .tensions import tension_decide
 from .xmatrix import x_matrix
 
 DASHBOARD = "alignment/unit_dashboard.html"
+
+KPI_PAGE = "kpis/kpi_detail.html"
 
 
 def framework_page(template: str):
@@ -81,13 +81,6 @@ def organisation(request: HttpRequest) -> HttpResponse:
         )
         return redirect("home")
     return redirect("unit_dashboard", pk=unit.pk)
-
-
-@login_required
-@require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
-    request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return redirect("home")
 
 
 @login_required
@@ -166,86 +159,63 @@ def quality_view(unit: OrgUnit, cycle: Cycle, access: Access) -> dict:
     return {"groups": groups, "warning_count": sum(group.count for group in groups)}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def tension_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A known conflict between an objective and a KPI; managers on either side decide it."""
-    tension = get_object_or_404(
-        Tension.objects.select_related(
-            "objective__unit", "objective__owner", "kpi__unit", "kpi__owner", "decision"
-        ),
-        pk=pk,
-    )
-    if not request.user.has_perm("alignment.see_tension", tension):
+def _get_kpi_for_viewer(request: HttpRequest, pk: int) -> KPI:
+    kpi = get_object_or_404(kpi_for_page(), pk=pk)
+    if not request.user.has_perm("kpis.see_kpi", kpi):
         raise PermissionDenied
-    can_decide = tension.state == Tension.State.OPEN and request.user.has_perm(
-        "alignment.decide_tension", tension
-    )
-    form = TradeOffForm(request.POST if request.method == "POST" else None) if can_decide else None
-    if request.method == "POST":
-        if not can_decide:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                tension_decide(
-                    tension=tension, by=request.user, trade_off=form.cleaned_data["trade_off"]
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request, _("Trade-off recorded; it shows as a decision on the KPI's chart.")
-                )
-                return redirect("tension_detail", pk=pk)
-    return render(
-        request,
-        "alignment/tension_detail.html",
-        {"tension": tension, "form": form},
-        status=400 if form is not None and form.errors else 200,
-    )
+    return kpi
 
 
 @login_required
 @require_GET
-def unit_export(request: HttpRequest, pk: int) -> HttpResponse:
-    """The unit's OKRs and KPIs for a cycle and the cycles within it, as XLSX (both sheets) or,
-    with ``file=csv``, as CSV (``sheet=okrs`` or ``kpis``), in the shape the importer reads."""
-    from objectives.spreadsheets import export_response
+def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    kpi = _get_kpi_for_viewer(request, pk)
+    return render(request, KPI_PAGE, _kpi_page_context(request, kpi))
 
-    unit = visible_unit(request, pk)
-    fmt = "csv" if request.GET.get("file") == "csv" else "xlsx"
-    sheet = "kpis" if request.GET.get("sheet") == "kpis" else "okrs"
-    return export_response(unit, requested_cycle(request), request.user, fmt, sheet)
+
+def _kpi_page_context(request: HttpRequest, kpi: KPI, form: MeasurementForm | None = None) -> dict:
+    measurements = list(kpi.measurements.order_by("period"))
+    can_record = request.user.has_perm("kpis.record_measurement", kpi)
+    return {
+        "kpi": kpi,
+        "measurements": measurements[::-1],
+        "chart": chart_data(kpi, measurements),
+        "conflicts": possible_conflicts(kpi.links.all()),
+        "changes": measurement_changes(kpi),
+        "chart_labels": {
+            "value": kpi.name,
+            "target": _("Target"),
+            "warning": _("Warning zone"),
+            "critical": _("Critical zone"),
+            "decision": _("Decision"),
+        },
+        "trend": trend_of(kpi, [m.value for m in measurements[-2:]]),
+        "can_record": can_record,
+        "form": form or (MeasurementForm(kpi=kpi) if can_record else None),
+    }
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
-    """A person's keys for the REST API: make one (shown once), see when each was last used,
-    revoke one."""
-    new_key = None
-    form = ApiTokenForm(request.POST if request.POST.get("action") == "create" else None)
-    if request.method == "POST" and request.POST.get("action") == "revoke":
-        deleted, _rows = ApiToken.objects.filter(
-            user=request.user, pk=request.POST.get("token") or 0
-        ).delete()
-        if deleted:
-            messages.success(request, _("Token revoked: systems using it are refused from now."))
-        return redirect("api_tokens")
-    if request.method == "POST" and form.is_valid():
-        name = form.cleaned_data["name"]
-        if ApiToken.objects.filter(user=request.user, name=name).exists():
-            form.add_error("name", _("You already have a token with that name."))
-        else:
-            _token, new_key = ApiToken.issue(user=request.user, name=name)
-            form = ApiTokenForm()
-    return render(
-        request,
-        "alignment/api_tokens.html",
-        {
-            "tokens": request.user.api_tokens.all(),
-            "form": form,
-            "new_key": new_key,
-        },
-        status=400 if form.errors else 200,
-    )
+@require_POST
+def kpi_measurements(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one measurement from the KPI page; with htmx, the panel swaps in place."""
+    kpi = _get_kpi_for_viewer(request, pk)
+    if not request.user.has_perm("kpis.record_measurement", kpi):
+        raise PermissionDenied
+    form = MeasurementForm(request.POST, kpi=kpi)
+    saved = form.is_valid()
+    if saved:
+        measurement_record(
+            kpi=kpi, source=DataSource.MANUAL, recorded_by=request.user, **form.cleaned_data
+        )
+        kpi = get_object_or_404(kpi_for_page(), pk=pk)
+    if request.htmx:
+        context = _kpi_page_context(request, kpi, None if saved else form)
+        context["just_recorded"] = saved
+        return render(request, f"{KPI_PAGE}#measurement-panel", context)
+    if saved:
+        messages.success(request, _("Measurement recorded."))
+        return redirect("kpi_detail", pk=pk)
+    response = render(request, KPI_PAGE, _kpi_page_context(request, kpi, form))
+    response.status_code = 400
+    return response

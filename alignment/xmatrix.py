@@ -24,13 +24,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kpis.health import Health
-from kpis.models import KPI, KPILink
-from objectives.models import Initiative, InitiativeContribution, KeyResult, Objective
+from kpis.models import KPI
+from objectives.models import Initiative, InitiativeContribution, KeyResult, KPILink, Objective
+from okrplatform.org.access import Access
+from okrplatform.org.models import OrgUnit
+from okrplatform.org.selectors import in_subtree_of
 
-from .access import Access
 from .cascade import Cascade, ObjectiveNode, attach_supports, cycle_family_ids, load_cascade
-from .models import OrgUnit
-from .selectors import in_subtree_of
 
 STRONG, WEAK = "strong", "weak"
 MARK_LABELS = {STRONG: _("strong correlation"), WEAK: _("weak correlation")}
@@ -262,8 +262,7 @@ def x_matrix(unit: OrgUnit, cycle, access: Access) -> XMatrix:
     candidates = Initiative.objects.filter(
         unit_id__in=in_subtree_of(unit), cycle_id__in=family
     ).exclude(state=Initiative.State.CANCELLED)
-    if not access.sees_all_below(unit.pk):
-        candidates = candidates.filter(unit_id__in=access.visible_unit_ids)
+    candidates = access.restrict(candidates, within=unit.pk)
     limit = LIMITS["priorities"]
     initiatives = list(candidates.select_related("owner", "unit").order_by("title")[: limit + 1])
     if len(initiatives) > limit:

@@ -36,10 +36,9 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from alignment.models import OrgUnit, User
-    from alignment.rollups import refresh_alignment, refresh_unit_rollups
-    from kpis.models import KPILink
-    from objectives.models import Cycle, Initiative, Objective
+    from objectives.models import Cycle, Initiative, KPILink, Objective
+    from objectives.unit_rollups import refresh_alignment, refresh_unit_rollups
+    from okrplatform.org.models import OrgUnit, User
 
     ensure_organisation()
     if not Initiative.objects.filter(title="gen initiative 0").exists():

@@ -48,10 +48,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.db.models import Min
 
-    from alignment.models import ApiToken, User
     from kpis.health import shift_periods
     from kpis.models import KPI, Measurement
     from kpis.rollups import refresh_kpis
+    from okrplatform.org.models import ApiToken, User
 
     ensure_organisation()
     if not KPI.objects.filter(code="gen-kpi-0").exists():

@@ -41,12 +41,12 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from alignment.models import OrgUnit, User
     from kpis.health import Frequency, period_start
-    from kpis.interventions import interventions_update
     from kpis.models import KPI, DataSource, Measurement
     from kpis.rollups import refresh_kpis
     from kpis.services import MeasurementInput, measurements_save
+    from objectives.interventions import interventions_update
+    from okrplatform.org.models import OrgUnit, User
 
     ensure_organisation()
     if not KPI.objects.filter(code="gen-kpi-0").exists():

@@ -41,9 +41,9 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from alignment.models import OrgUnit, User
     from objectives.models import CheckIn, Cycle, KeyResult, Objective
     from objectives.rollups import recompute_all, rollup_after_check_in
+    from okrplatform.org.models import OrgUnit, User
 
     ensure_organisation(
         units=args.units,

@@ -46,7 +46,7 @@ def ensure_organisation(**sizes: int) -> None:
     """Generate the large organisation into the benchmark database unless it is there."""
     from django.core.management import call_command
 
-    from alignment.models import OrgUnit
+    from okrplatform.org.models import OrgUnit
 
     call_command("migrate", verbosity=0)
     if not OrgUnit.objects.filter(code="gen-0").exists():

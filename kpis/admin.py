@@ -10,34 +10,36 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
-from objectives.display import number, status_badge
-from okrplatform.admin import HistoryAdmin, StyledAdmin, VersionedAdmin
+from okrplatform.admin import HistoryAdmin, VersionedAdmin
+from okrplatform.display import number, status_badge
 
 from .health import period_start
-from .models import KPI, DataSource, Intervention, InterventionNote, KPILink, Measurement
+from .models import KPI, DataSource, Measurement
 from .resources import KPIResource, MeasurementResource
-from .services import MeasurementInput, measurement_record, measurements_save
-from .tasks import evaluate_kpi_health
+from .services import MeasurementInput, kpis_refresh, measurement_record, measurements_save
+
+
+def _kpi_ids(objects) -> set[int]:
+    return {obj.pk if isinstance(obj, KPI) else obj.kpi_id for obj in objects}
 
 
 class EvaluatesHealth:
-    """After an admin change, each KPI's stored latest value and health follow."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        evaluate_kpi_health.delay_on_commit()
+    """After an admin change, each KPI's stored latest value and health follow at once (the
+    admin's save is one transaction, which the floors above join)."""
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        evaluate_kpi_health.delay_on_commit()
+        kpis_refresh(kpi_ids=_kpi_ids([form.instance]))
 
     def delete_model(self, request, obj):
+        kpi_ids = _kpi_ids([obj])
         super().delete_model(request, obj)
-        evaluate_kpi_health.delay_on_commit()
+        kpis_refresh(kpi_ids=kpi_ids if isinstance(obj, Measurement) else set())
 
     def delete_queryset(self, request, queryset):
+        kpi_ids = _kpi_ids(queryset)
         super().delete_queryset(request, queryset)
-        evaluate_kpi_health.delay_on_commit()
+        kpis_refresh(kpi_ids=kpi_ids if queryset.model is Measurement else set())
 
 
 class RecentMeasurementInline(admin.TabularInline):
@@ -53,13 +55,6 @@ class RecentMeasurementInline(admin.TabularInline):
     def get_queryset(self, request):
         since = timezone.localdate() - timedelta(days=400)
         return super().get_queryset(request).filter(period__gte=since)
-
-
-class KPILinkInline(admin.TabularInline):
-    model = KPILink
-    extra = 0
-    autocomplete_fields = ["objective"]
-    fields = ["objective", "kind", "note"]
 
 
 def health_badge(kpi: KPI):
@@ -93,7 +88,7 @@ class KPIAdmin(ImportExportMixin, EvaluatesHealth, VersionedAdmin):
     autocomplete_fields = ["unit", "owner"]
     readonly_fields = ["latest_value", "latest_period", "health_display"]
     prepopulated_fields = {"code": ["name"]}
-    inlines = [RecentMeasurementInline, KPILinkInline]
+    inlines = [RecentMeasurementInline]  # objectives' admin adds the KPI's links
     actions = ["reevaluate"]
     fieldsets = [
         (None, {"fields": ["name", "code", "definition", "unit", "owner", "version"]}),
@@ -142,7 +137,7 @@ class KPIAdmin(ImportExportMixin, EvaluatesHealth, VersionedAdmin):
 
     @admin.action(description=_("Re-evaluate health now"))
     def reevaluate(self, request, queryset):
-        evaluate_kpi_health.delay_on_commit()
+        kpis_refresh(kpi_ids=_kpi_ids(queryset))
         self.message_user(
             request,
             ngettext(
@@ -189,59 +184,3 @@ class MeasurementAdmin(ImportExportMixin, EvaluatesHealth, HistoryAdmin):
                 kpi=obj.kpi, period=period_start(obj.period, obj.kpi.frequency)
             ).pk
         )
-
-
-@admin.register(KPILink)
-class KPILinkAdmin(StyledAdmin):
-    list_display = ["kpi", "kind", "objective", "created_at"]
-    list_filter = ["kind"]
-    list_select_related = ["kpi", "objective"]
-    search_fields = ["kpi__name", "objective__title"]
-    autocomplete_fields = ["kpi", "objective"]
-
-
-class InterventionNoteInline(admin.TabularInline):
-    model = InterventionNote
-    extra = 1
-    fields = ["created_at", "author", "text"]
-    readonly_fields = ["created_at", "author"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
-
-
-@admin.register(Intervention)
-class InterventionAdmin(HistoryAdmin):
-    list_display = [
-        "kpi",
-        "objective",
-        "state_display",
-        "trigger_health",
-        "trigger_value",
-        "opened_at",
-        "recovered_at",
-    ]
-    list_filter = ["state", "trigger_health"]
-    list_select_related = ["kpi", "objective"]
-    search_fields = ["kpi__name", "objective__title"]
-    autocomplete_fields = ["kpi", "objective", "assignees", "acknowledged_by", "resolved_by"]
-    inlines = [InterventionNoteInline]
-
-    @admin.display(description=_("state"), ordering="state")
-    def state_display(self, intervention: Intervention):
-        code = {"open": "off_track", "acknowledged": "at_risk", "resolved": "on_track"}
-        return status_badge(code[intervention.state], intervention.get_state_display())
-
-    def save_formset(self, request, form, formset, change):
-        for note in formset.save(commit=False):
-            note.author = note.author or request.user
-            note.save()
-        formset.save_m2m()
-
-
-@admin.register(InterventionNote)
-class InterventionNoteAdmin(StyledAdmin):
-    list_display = ["intervention", "author", "created_at", "__str__"]
-    list_select_related = ["intervention__kpi", "intervention__objective", "author"]
-    search_fields = ["text"]
-    autocomplete_fields = ["intervention", "author"]

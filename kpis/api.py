@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -19,30 +19,19 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
-from alignment.access import access_for
-from objectives.api import PersonField, UnitField
 from okrplatform.api import ChoiceLabel, Link, SelfLink
-from okrplatform.api_cache import CachedListMixin
+from okrplatform.org.access import access_for
+from okrplatform.org.api import PersonField, UnitField
+from okrplatform.org.api_cache import CachedListMixin
 
 from .filters import KPIApiFilter, MeasurementFilter
 from .health import Health, period_start
-from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
-from .models import KPI, DataSource, Intervention, Measurement
+from .models import KPI, DataSource, Measurement
 from .services import MeasurementInput, measurements_save
 
 BULK_LIMIT = 10_000
 # Measurement.value is numeric(20, 4).
 MAX_DECIMALS, MAX_WHOLE_DIGITS = 4, 16
-
-
-def _visible_kpis(queryset: QuerySet, request, prefix: str = "") -> QuerySet:
-    access = access_for(request.user)
-    if access.sees_every_unit:
-        return queryset
-    return queryset.filter(
-        Q(**{f"{prefix}unit_id__in": access.visible_unit_ids})
-        | Q(**{f"{prefix}owner": request.user})
-    )
 
 
 class KPISerializer(serializers.ModelSerializer):
@@ -80,9 +69,16 @@ class KPISerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VisibleKPIField(serializers.SlugRelatedField):
+    """A KPI by its code, among those the person sees: any other is as unknown as a typo."""
+
+    def get_queryset(self):
+        return access_for(self.context["request"].user).restrict(KPI.objects.all())
+
+
 class MeasurementSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="measurement-detail")
-    kpi = serializers.SlugRelatedField(
+    kpi = VisibleKPIField(
         slug_field="code", queryset=KPI.objects.all(), help_text="The KPI's code."
     )
     kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
@@ -170,7 +166,9 @@ def bulk_inputs(items, request) -> tuple[list[MeasurementInput], list[dict]]:
         }
         return [], [{"index": -1, "field": "items", "message": message}]
     codes = {str(item.get("kpi", "")) for item in items if isinstance(item, dict)}
-    kpis = {kpi.code: kpi for kpi in KPI.objects.filter(code__in=codes)}
+    # A KPI the person does not see is unknown to them: the answer must not say it exists.
+    seen = access_for(request.user).restrict(KPI.objects.filter(code__in=codes))
+    kpis = {kpi.code: kpi for kpi in seen}
     allowed = {
         code for code, kpi in kpis.items() if request.user.has_perm("kpis.record_measurement", kpi)
     }
@@ -229,7 +227,7 @@ class KPIViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     object_permissions = {"default": "kpis.see_kpi"}
 
     def get_queryset(self) -> QuerySet[KPI]:
-        return _visible_kpis(KPI.objects.select_related("unit", "owner"), self.request)
+        return access_for(self.request.user).restrict(KPI.objects.select_related("unit", "owner"))
 
 
 @extend_schema_view(
@@ -256,14 +254,18 @@ class MeasurementViewSet(
 
     def get_queryset(self) -> QuerySet[Measurement]:
         measurements = Measurement.objects.select_related("kpi", "recorded_by")
-        return _visible_kpis(measurements, self.request, "kpi__")
+        return access_for(self.request.user).restrict(measurements)
 
     def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
+        # Permission before validation: someone who may not record values for this KPI learns
+        # nothing about its periods and values.
+        code = request.data.get("kpi") if isinstance(request.data, dict) else None
+        named = serializer.fields["kpi"].get_queryset().filter(code=str(code)).first()
+        if named is not None and not request.user.has_perm("kpis.record_measurement", named):
+            raise PermissionDenied(_("You may not record values for this KPI."))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if not request.user.has_perm("kpis.record_measurement", data["kpi"]):
-            raise PermissionDenied(_("You may not record values for this KPI."))
         measurements_save(
             items=[
                 MeasurementInput(data["kpi"], data["period"], data["value"], data.get("note", ""))
@@ -315,103 +317,3 @@ class MeasurementViewSet(
             },
             status=status.HTTP_400_BAD_REQUEST,
         )
-
-
-class InterventionSerializer(serializers.ModelSerializer):
-    url = SelfLink(view_name="intervention-detail")
-    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
-    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
-    assignees = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
-
-    class Meta:
-        model = Intervention
-        fields = [
-            "id",
-            "url",
-            "kpi",
-            "kpi_url",
-            "objective",
-            "objective_url",
-            "state",
-            "trigger_health",
-            "trigger_value",
-            "trigger_period",
-            "assignees",
-            "opened_at",
-            "acknowledged_at",
-            "recovered_at",
-            "resolved_at",
-        ]
-        read_only_fields = fields
-
-
-class NoteSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=4000, required=False, allow_blank=True)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Interventions you see"),
-    retrieve=extend_schema(summary="An intervention"),
-)
-class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Intervention.objects.none()  # for the schema; get_queryset() answers
-    serializer_class = InterventionSerializer
-    ordering_fields = ["opened_at", "id"]
-    ordering = ["-opened_at", "-id"]
-    filterset_fields = ["state", "kpi", "objective"]
-    object_permissions = {
-        "acknowledge": "kpis.work_on_intervention",
-        "notes": "kpis.work_on_intervention",
-        "resolve": "kpis.work_on_intervention",
-        "default": "kpis.see_intervention",
-    }
-
-    def get_queryset(self) -> QuerySet[Intervention]:
-        interventions = Intervention.objects.select_related("kpi", "objective").prefetch_related(
-            "assignees"
-        )
-        access = access_for(self.request.user)
-        if access.sees_every_unit:
-            return interventions
-        return interventions.filter(
-            Q(kpi__unit_id__in=access.visible_unit_ids)
-            | Q(objective__unit_id__in=access.visible_unit_ids)
-            | Q(assignees=self.request.user)
-        ).distinct()
-
-    def _respond(self, intervention: Intervention) -> Response:
-        intervention.refresh_from_db()
-        return Response(self.get_serializer(intervention).data)
-
-    @extend_schema(request=None, summary="Say you are on it")
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request, pk=None) -> Response:
-        intervention = self.get_object()
-        intervention_acknowledge(intervention=intervention, by=request.user)
-        return self._respond(intervention)
-
-    @extend_schema(request=NoteSerializer, summary="Write a note for the others")
-    @action(detail=True, methods=["post"])
-    def notes(self, request, pk=None) -> Response:
-        intervention = self.get_object()
-        serializer = NoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        text = serializer.validated_data.get("text", "").strip()
-        if not text:
-            raise serializers.ValidationError({"text": _("Write the note.")})
-        intervention_add_note(intervention=intervention, author=request.user, text=text)
-        return self._respond(intervention)
-
-    @extend_schema(request=NoteSerializer, summary="Resolve it, with an optional closing note")
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None) -> Response:
-        intervention = self.get_object()
-        serializer = NoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        intervention_resolve(
-            intervention=intervention,
-            by=request.user,
-            note=serializer.validated_data.get("text", ""),
-        )
-        return self._respond(intervention)

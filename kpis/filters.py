@@ -7,11 +7,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from alignment.access import access_for
-from alignment.models import OrgUnit, Perspective, User
-from alignment.selectors import in_subtree_of
+from kpis.models import Perspective
 from okrplatform.filters import SinceFilter
 from okrplatform.forms import BootstrapFormMixin
+from okrplatform.org.access import access_for
+from okrplatform.org.models import OrgUnit, User
+from okrplatform.org.selectors import in_subtree_of
 
 from .health import Health
 from .models import KPI, DataSource, Measurement
@@ -19,9 +20,7 @@ from .models import KPI, DataSource, Measurement
 
 def units_seen(request) -> QuerySet[OrgUnit]:
     """The units a person may choose: those they see."""
-    access = access_for(request.user)
-    units = OrgUnit.objects.order_by("name")
-    return units if access.sees_every_unit else units.filter(pk__in=access.visible_unit_ids)
+    return access_for(request.user).restrict(OrgUnit.objects.order_by("name"))
 
 
 class BoardForm(BootstrapFormMixin, forms.Form):

@@ -43,9 +43,3 @@ class UploadForm(SpreadsheetUploadForm):
             "The first row holds the column names."
         ),
     )
-
-
-class InterventionNoteForm(BootstrapFormMixin, forms.Form):
-    text = forms.CharField(
-        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )

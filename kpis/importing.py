@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alignment.access import access_for
-from alignment.models import User
+from okrplatform.org.access import access_for
+from okrplatform.org.models import User
 
 from .health import period_start
 from .models import KPI, Measurement
@@ -144,11 +144,10 @@ def preview(
     if problems:
         return [], problems
     rows = records[1:]
-    kpis = {
-        kpi.code: kpi
-        for kpi in KPI.objects.filter(code__in={str(r.get("kpi") or "").strip() for r in rows})
-    }
     access = access_for(user)
+    # A KPI the person does not see is unknown to them: the preview must not say it exists.
+    codes = {str(r.get("kpi") or "").strip() for r in rows}
+    kpis = {kpi.code: kpi for kpi in access.restrict(KPI.objects.filter(code__in=codes))}
     parsed: list[tuple[int, MeasurementInput]] = []
     for record in rows:
         number, code = record["_row"], str(record.get("kpi") or "").strip()

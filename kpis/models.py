@@ -1,4 +1,4 @@
-"""KPIs, their measurements, their links to objectives and the interventions a breach opens."""
+"""KPIs, their measurements, and the Balanced Scorecard perspectives shared with objectives."""
 
 from __future__ import annotations
 
@@ -13,10 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from alignment.models import Perspective
-from objectives.models import VALUE_DIGITS
+from okrplatform.db import VALUE_DIGITS
 
 from .health import Frequency, Health, KPIDirection, kpi_health, period_start, thresholds_in_order
+
+
+class Perspective(models.TextChoices):
+    """The four Balanced Scorecard perspectives, from outcome to enabler."""
+
+    FINANCIAL = "financial", _("Financial")
+    CUSTOMER = "customer", _("Customer")
+    INTERNAL_PROCESS = "internal_process", _("Internal process")
+    LEARNING_GROWTH = "learning_growth", _("Learning & growth")
 
 
 class DataSource(models.TextChoices):
@@ -27,6 +35,10 @@ class DataSource(models.TextChoices):
 
 class KPI(models.Model):
     """An ongoing health metric of a unit, with an owner, a target and two thresholds."""
+
+    class Visibility:
+        units = ("unit_id",)
+        people = ("owner",)
 
     class Indicator(models.TextChoices):
         LEAD = "lead", _("Lead: moves before the outcome")
@@ -170,6 +182,10 @@ class KPI(models.Model):
 class Measurement(models.Model):
     """The value of a KPI for one period; sending a period again updates it and keeps history."""
 
+    class Visibility:
+        units = ("kpi__unit_id",)
+        people = ("kpi__owner",)
+
     kpi = models.ForeignKey(
         KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="measurements"
     )
@@ -214,149 +230,3 @@ class Measurement(models.Model):
         if self.period and self.kpi_id:
             self.period = period_start(self.period, self.kpi.frequency)
         super().clean()
-
-
-class KPILink(models.Model):
-    """A KPI that leads an objective (moves before it) or guards it (must not breach meanwhile)."""
-
-    class Kind(models.TextChoices):
-        LEADS = "leads", _("Leads: an early indicator of this objective")
-        GUARDS = "guards", _("Guards: must stay healthy while this objective is pursued")
-
-    kpi = models.ForeignKey(
-        KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="links"
-    )
-    objective = models.ForeignKey(
-        "objectives.Objective",
-        verbose_name=_("objective"),
-        on_delete=models.CASCADE,
-        related_name="kpi_links",
-    )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("KPI link")
-        verbose_name_plural = _("KPI links")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kpi", "objective", "kind"],
-                name="kpi_link_once_per_kind",
-                violation_error_message=_("This KPI is already linked to that objective this way."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kpi} {self.get_kind_display().split(':')[0].lower()} {self.objective}"
-
-
-class Intervention(models.Model):
-    """Cross-functional action opened when a lead or guard KPI of an objective breaches."""
-
-    class State(models.TextChoices):
-        OPEN = "open", _("Open")
-        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        RESOLVED = "resolved", _("Resolved")
-
-    kpi = models.ForeignKey(
-        KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="interventions"
-    )
-    objective = models.ForeignKey(
-        "objectives.Objective",
-        verbose_name=_("objective"),
-        on_delete=models.CASCADE,
-        related_name="interventions",
-    )
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.OPEN)
-    trigger_health = models.CharField(
-        _("triggered by"),
-        max_length=20,
-        choices=[(Health.WARNING, Health.WARNING.label), (Health.CRITICAL, Health.CRITICAL.label)],
-    )
-    trigger_value = models.DecimalField(_("value at trigger"), **VALUE_DIGITS)
-    trigger_period = models.DateField(_("period at trigger"))
-    assignees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
-        related_name="interventions",
-        blank=True,
-    )
-    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
-    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    recovered_at = models.DateTimeField(
-        _("KPI recovered"),
-        null=True,
-        blank=True,
-        help_text=_(
-            "When the KPI came back on target; the intervention stays open until resolved."
-        ),
-    )
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("resolved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("intervention")
-        verbose_name_plural = _("interventions")
-        ordering = ["-opened_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kpi", "objective"],
-                condition=~Q(state="resolved"),
-                name="intervention_one_open_per_kpi_and_objective",
-                violation_error_message=_(
-                    "An intervention is already open for this KPI and objective."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=~Q(state="resolved") | Q(resolved_at__isnull=False),
-                name="intervention_resolved_has_time",
-                violation_error_message=_(
-                    "A resolved intervention needs the time it was resolved."
-                ),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kpi} → {self.objective} ({self.get_state_display()})"
-
-
-class InterventionNote(models.Model):
-    """One message in an intervention's thread."""
-
-    intervention = models.ForeignKey(
-        Intervention, verbose_name=_("intervention"), on_delete=models.CASCADE, related_name="notes"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    text = models.TextField(_("note"))
-    created_at = models.DateTimeField(_("written"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("intervention note")
-        verbose_name_plural = _("intervention notes")
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.text[:60]

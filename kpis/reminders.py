@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alignment.models import Reminder
-from alignment.notifications import send_weekly_digest
+from okrplatform.org.models import Reminder
+from okrplatform.org.notifications import send_weekly_digest
 
 from .health import Health
 from .models import KPI

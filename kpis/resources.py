@@ -7,12 +7,10 @@ from __future__ import annotations
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
-from alignment.models import OrgUnit, User
+from okrplatform.org.models import OrgUnit, User
 
 from .models import KPI, Measurement
-from .rollups import refresh_kpis
-from .services import follow_kpis_into_key_results
-from .tasks import kpis_changed
+from .services import kpis_refresh
 
 
 class KPIResource(resources.ModelResource):
@@ -48,7 +46,7 @@ class KPIResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
         if not kwargs.get("dry_run"):
-            refresh_kpis()
+            kpis_refresh()
 
 
 class MeasurementResource(resources.ModelResource):
@@ -66,6 +64,4 @@ class MeasurementResource(resources.ModelResource):
             return
         codes = {row.get("kpi") for row in dataset.dict}
         kpi_ids = list(KPI.objects.filter(code__in=codes).values_list("pk", flat=True))
-        refresh_kpis(kpi_ids)
-        follow_kpis_into_key_results(kpi_ids)
-        kpis_changed.delay_on_commit(sorted(kpi_ids))
+        kpis_refresh(kpi_ids=kpi_ids)

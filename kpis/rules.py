@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import rules
 
-from alignment.access import access_for
+from okrplatform.org.access import access_for
 
 
 @rules.predicate

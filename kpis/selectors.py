@@ -6,17 +6,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alignment.access import access_for
-from alignment.models import Tension, User
-from objectives.models import KeyResult
-from reviews.models import Decision
+from okrplatform.org.access import access_for
+from okrplatform.org.models import User
 
 from .health import Frequency, Health, KPIDirection, shift_periods
-from .models import KPI, Intervention, KPILink, Measurement
+from .models import KPI, Measurement
 
 SPARKLINE_POINTS = {
     Frequency.DAILY: 30,
@@ -37,11 +35,8 @@ HEALTH_SEVERITY = Case(
 
 
 def visible_kpis(user: User) -> QuerySet[KPI]:
-    access = access_for(user)
     kpis = KPI.objects.filter(is_active=True).select_related("unit", "owner")
-    if access.sees_every_unit:
-        return kpis
-    return kpis.filter(Q(unit_id__in=access.visible_unit_ids) | Q(owner=user))
+    return access_for(user).restrict(kpis)
 
 
 def board_order(kpis: QuerySet[KPI]) -> QuerySet[KPI]:
@@ -87,30 +82,6 @@ def sparkline_values(kpis: list[KPI], today: date | None = None) -> dict[int, li
     for kpi_id, value in rows:
         values[kpi_id].append(value)
     return values
-
-
-def kpi_for_page() -> QuerySet[KPI]:
-    return KPI.objects.select_related("unit", "owner").prefetch_related(
-        Prefetch(
-            "links",
-            KPILink.objects.select_related("objective__owner", "objective__unit", "kpi").order_by(
-                "kind", "objective__title"
-            ),
-        ),
-        Prefetch(
-            "driven_key_results",
-            KeyResult.objects.select_related("objective__unit", "owner").order_by("title"),
-        ),
-        Prefetch(
-            "interventions",
-            Intervention.objects.exclude(state=Intervention.State.RESOLVED).select_related(
-                "objective"
-            ),
-            to_attr="open_interventions",
-        ),
-        Prefetch("tensions", Tension.objects.select_related("objective", "decision")),
-        Prefetch("decisions", Decision.objects.select_related("decided_by").order_by("decided_on")),
-    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Writes to KPIs. Every entry point (the KPI page, the upload, admin, the API) records
-measurements through ``measurements_save``, so health, the key results a KPI drives and its
-interventions follow the same way whichever way the numbers came in."""
+measurements through ``measurements_save``, so health moves the same way whichever way the
+numbers came in, and the floors above (key results a KPI drives, interventions) hear of it
+through ``signals.measurements_changed``."""
 
 from __future__ import annotations
 
@@ -10,20 +11,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import F
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
-from alignment.models import User
-from objectives.models import CheckIn, KeyResult
-from objectives.rollups import refresh_key_results, refresh_statuses
-from objectives.tasks import rollup_key_results
 from okrplatform.db import insert_rows
+from okrplatform.org.models import User
 
 from .health import period_start
 from .models import KPI, Measurement
 from .rollups import refresh_kpis
-from .tasks import kpis_changed
+from .signals import measurements_changed
 
 
 @dataclass(frozen=True)
@@ -90,10 +86,18 @@ def measurements_save(
             report.unchanged += 1
     _upsert_with_history(report, recorded_by)
     if report.kpi_ids:
-        refresh_kpis(report.kpi_ids)
-        follow_kpis_into_key_results(report.kpi_ids)
-        kpis_changed.delay_on_commit(sorted(report.kpi_ids))
+        kpis_refresh(kpi_ids=report.kpi_ids)
     return report
+
+
+def kpis_refresh(*, kpi_ids: Collection[int] | None = None) -> int:
+    """Move the KPIs' health and latest value now (all KPIs when ``kpi_ids`` is None), and tell
+    the floors above, in the same transaction. Returns how many KPIs changed."""
+    if kpi_ids is not None and not kpi_ids:
+        return 0
+    changed = refresh_kpis(kpi_ids)
+    measurements_changed.send(sender=Measurement, kpi_ids=None if kpi_ids is None else set(kpi_ids))
+    return changed
 
 
 UPSERTED = ["value", "note", "source", "recorded_by_id", "recorded_at"]
@@ -154,58 +158,6 @@ def _upsert_with_history(report: SaveReport, recorded_by: User | None) -> None:
             for recorded_by_id in [recorded_by.pk if recorded_by else None]
         ],
     )
-
-
-def follow_kpis_into_key_results(kpi_ids: Collection[int] | None = None) -> int:
-    """Each key result driven by these KPIs checks in its KPI's latest measurement, once.
-
-    The check-in is the system's (no author), names the KPI, and keeps the KR's confidence.
-    Returns how many check-ins were made.
-    """
-    driven = KeyResult.objects.filter(driving_kpi__isnull=False).select_related("driving_kpi")
-    if kpi_ids is not None:
-        driven = driven.filter(driving_kpi_id__in=kpi_ids)
-    driven = list(driven)
-    if not driven:
-        return 0  # most KPIs drive no key result: nothing more to read
-    latest = Measurement.objects.filter(
-        period=F("kpi__latest_period"),
-        kpi_id__in={key_result.driving_kpi_id for key_result in driven},
-    )
-    latest_by_kpi = {measurement.kpi_id: measurement for measurement in latest}
-    already = set(
-        CheckIn.objects.filter(
-            from_measurement__in=list(latest_by_kpi.values()), key_result__in=driven
-        ).values_list("key_result_id", "from_measurement_id", "value")
-    )
-    check_ins = []
-    for key_result in driven:
-        measurement = latest_by_kpi.get(key_result.driving_kpi_id)
-        if measurement is None or (key_result.pk, measurement.pk, measurement.value) in already:
-            continue
-        check_ins.append(
-            CheckIn(
-                key_result=key_result,
-                value=measurement.value,
-                confidence=key_result.confidence,
-                note=_("Value of the KPI “%(kpi)s” for the period starting %(period)s.")
-                % {
-                    "kpi": key_result.driving_kpi.name,
-                    "period": formats.date_format(measurement.period, "SHORT_DATE_FORMAT"),
-                },
-                author=None,
-                source=CheckIn.Source.KPI,
-                from_measurement=measurement,
-                created_at=timezone.now(),
-            )
-        )
-    if check_ins:
-        CheckIn.objects.bulk_create(check_ins)
-        ids = [check_in.key_result_id for check_in in check_ins]
-        refresh_key_results(ids)
-        refresh_statuses(timezone.localdate(), key_results=ids)
-        rollup_key_results.delay_on_commit(ids)
-    return len(check_ins)
 
 
 @transaction.atomic

@@ -13,50 +13,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from alignment.access import access_for
-from alignment.selectors import top_unit_for
+from okrplatform.org.access import access_for
+from okrplatform.org.selectors import top_unit_for
 
 from . import importing
-from .conflicts import possible_conflicts
 from .filters import KPIFilter
-from .forms import InterventionNoteForm, MeasurementForm, UploadForm
-from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
-from .models import KPI, DataSource, Intervention
+from .forms import UploadForm
+from .models import KPI, DataSource
 from .selectors import (
     board_order,
-    chart_data,
-    kpi_for_page,
-    measurement_changes,
     sparkline_values,
     trend_of,
     visible_kpis,
 )
-from .services import MeasurementInput, measurement_record, measurements_save
+from .services import MeasurementInput, measurements_save
 
 BOARD_PAGE_SIZE = 50
 KPI_PAGE = "kpis/kpi_detail.html"
 UPLOAD_SESSION_KEY = "kpi-upload"
-
-
-def _get_kpi_for_viewer(request: HttpRequest, pk: int) -> KPI:
-    kpi = get_object_or_404(kpi_for_page(), pk=pk)
-    if not request.user.has_perm("kpis.see_kpi", kpi):
-        raise PermissionDenied
-    return kpi
-
-
-def _get_intervention(request: HttpRequest, pk: int, permission: str) -> Intervention:
-    intervention = get_object_or_404(
-        Intervention.objects.select_related("kpi__unit", "kpi__owner", "objective__unit"), pk=pk
-    )
-    if not request.user.has_perm(permission, intervention):
-        raise PermissionDenied
-    return intervention
 
 
 @login_required
@@ -94,69 +73,12 @@ def _offer_nearby_units(board: KPIFilter, unit, request: HttpRequest) -> None:
     """Offer the units above and right below the chosen one, not every unit: a select of a
     thousand options costs more to render than the whole rest of the board."""
     access = access_for(request.user)
-    children = unit.children.order_by("name")
-    if not access.sees_everything:
-        children = children.filter(pk__in=access.visible_unit_ids)
+    children = access.restrict(unit.children.order_by("name"), within=unit.pk)
     nearby = [*unit.ancestors(), unit, *children]
     board.form.fields["unit"].widget.choices = [
         (other.pk, ("— " * (1 if other.parent_id == unit.pk else 0)) + other.name)
         for other in nearby
     ]
-
-
-@login_required
-@require_GET
-def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    kpi = _get_kpi_for_viewer(request, pk)
-    return render(request, KPI_PAGE, _kpi_page_context(request, kpi))
-
-
-def _kpi_page_context(request: HttpRequest, kpi: KPI, form: MeasurementForm | None = None) -> dict:
-    measurements = list(kpi.measurements.order_by("period"))
-    can_record = request.user.has_perm("kpis.record_measurement", kpi)
-    return {
-        "kpi": kpi,
-        "measurements": measurements[::-1],
-        "chart": chart_data(kpi, measurements),
-        "conflicts": possible_conflicts(kpi.links.all()),
-        "changes": measurement_changes(kpi),
-        "chart_labels": {
-            "value": kpi.name,
-            "target": _("Target"),
-            "warning": _("Warning zone"),
-            "critical": _("Critical zone"),
-            "decision": _("Decision"),
-        },
-        "trend": trend_of(kpi, [m.value for m in measurements[-2:]]),
-        "can_record": can_record,
-        "form": form or (MeasurementForm(kpi=kpi) if can_record else None),
-    }
-
-
-@login_required
-@require_POST
-def kpi_measurements(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record one measurement from the KPI page; with htmx, the panel swaps in place."""
-    kpi = _get_kpi_for_viewer(request, pk)
-    if not request.user.has_perm("kpis.record_measurement", kpi):
-        raise PermissionDenied
-    form = MeasurementForm(request.POST, kpi=kpi)
-    saved = form.is_valid()
-    if saved:
-        measurement_record(
-            kpi=kpi, source=DataSource.MANUAL, recorded_by=request.user, **form.cleaned_data
-        )
-        kpi = get_object_or_404(kpi_for_page(), pk=pk)
-    if request.htmx:
-        context = _kpi_page_context(request, kpi, None if saved else form)
-        context["just_recorded"] = saved
-        return render(request, f"{KPI_PAGE}#measurement-panel", context)
-    if saved:
-        messages.success(request, _("Measurement recorded."))
-        return redirect("kpi_detail", pk=pk)
-    response = render(request, KPI_PAGE, _kpi_page_context(request, kpi, form))
-    response.status_code = 400
-    return response
 
 
 @login_required
@@ -229,44 +151,3 @@ def _confirm_upload(request: HttpRequest) -> HttpResponse:
         },
     )
     return redirect("kpi_board")
-
-
-@login_required
-@require_GET
-def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = _get_intervention(request, pk, "kpis.see_intervention")
-    return render(
-        request,
-        "kpis/intervention_detail.html",
-        {
-            "intervention": intervention,
-            "notes": intervention.notes.select_related("author"),
-            "assignees": intervention.assignees.all(),
-            "can_work": request.user.has_perm("kpis.work_on_intervention", intervention),
-            "note_form": InterventionNoteForm(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def intervention_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    intervention = _get_intervention(request, pk, "kpis.work_on_intervention")
-    if action == "acknowledge":
-        intervention_acknowledge(intervention=intervention, by=request.user)
-        messages.success(request, _("Acknowledged: the others can see you are on it."))
-    elif action == "resolve":
-        intervention_resolve(
-            intervention=intervention, by=request.user, note=request.POST.get("text", "")
-        )
-        messages.success(request, _("Resolved."))
-    else:
-        form = InterventionNoteForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Write the note first."))
-        else:
-            intervention_add_note(
-                intervention=intervention, author=request.user, text=form.cleaned_data["text"]
-            )
-            messages.success(request, _("Note added."))
-    return redirect("intervention_detail", pk=pk)

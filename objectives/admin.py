@@ -5,26 +5,31 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 
-from kpis.models import KPILink
-from okrplatform.admin import StyledAdmin, VersionedAdmin
+from kpis.admin import KPIAdmin
+from kpis.models import KPI
+from okrplatform.admin import HistoryAdmin, StyledAdmin, VersionedAdmin
+from okrplatform.display import percent, progress_bar, status_badge
 
-from .display import key_result_values, percent, progress_bar, status_badge
+from .display import key_result_values
 from .models import (
     CatchballMessage,
     CheckIn,
     Cycle,
     Initiative,
     InitiativeContribution,
+    Intervention,
+    InterventionNote,
     KeyResult,
+    KPILink,
     Objective,
+    UnitRollup,
 )
 from .resources import CycleResource, InitiativeResource, KeyResultResource, ObjectiveResource
-from .tasks import recompute_rollups
+from .services import objectives_archive, objectives_restore, rollups_refresh_later
 
 
 class RecomputesRollups:
@@ -32,19 +37,19 @@ class RecomputesRollups:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        recompute_rollups.delay_on_commit()
+        rollups_refresh_later()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        recompute_rollups.delay_on_commit()
+        rollups_refresh_later()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        recompute_rollups.delay_on_commit()
+        rollups_refresh_later()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        recompute_rollups.delay_on_commit()
+        rollups_refresh_later()
 
 
 class ArchivedFilter(admin.SimpleListFilter):
@@ -223,8 +228,7 @@ class ObjectiveAdmin(ImportExportMixin, RecomputesRollups, VersionedAdmin):
 
     @admin.action(description=_("Archive: leave rollups, keep in history"))
     def archive(self, request: HttpRequest, queryset: QuerySet[Objective]) -> None:
-        count = queryset.filter(archived_at__isnull=True).update(archived_at=timezone.now())
-        recompute_rollups.delay_on_commit()
+        count = objectives_archive(objectives=queryset)
         self.message_user(
             request,
             ngettext("%(count)d objective archived.", "%(count)d objectives archived.", count)
@@ -234,8 +238,7 @@ class ObjectiveAdmin(ImportExportMixin, RecomputesRollups, VersionedAdmin):
 
     @admin.action(description=_("Restore from the archive"))
     def restore(self, request: HttpRequest, queryset: QuerySet[Objective]) -> None:
-        count = queryset.filter(archived_at__isnull=False).update(archived_at=None)
-        recompute_rollups.delay_on_commit()
+        count = objectives_restore(objectives=queryset)
         self.message_user(
             request,
             ngettext("%(count)d objective restored.", "%(count)d objectives restored.", count)
@@ -405,3 +408,111 @@ class InitiativeContributionAdmin(StyledAdmin):
     list_select_related = ["initiative", "key_result"]
     search_fields = ["initiative__title", "key_result__title"]
     autocomplete_fields = ["initiative", "key_result"]
+
+
+@admin.register(UnitRollup)
+class UnitRollupAdmin(StyledAdmin):
+    """Computed by the rollups: readable here, never edited by hand."""
+
+    list_display = [
+        "unit",
+        "cycle",
+        "progress_display",
+        "alignment",
+        "objective_count",
+        "on_track_count",
+        "at_risk_count",
+        "off_track_count",
+        "computed_at",
+    ]
+    list_filter = ["cycle", ("unit", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["unit", "cycle"]
+    search_fields = ["unit__name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("rollup"), ordering="progress")
+    def progress_display(self, rollup: UnitRollup):
+        return progress_bar(rollup.progress)
+
+    @admin.display(description=_("alignment index"), ordering="alignment_index")
+    def alignment(self, rollup: UnitRollup):
+        return percent(rollup.alignment_index)
+
+
+class KPILinkInline(admin.TabularInline):
+    model = KPILink
+    extra = 0
+    autocomplete_fields = ["objective"]
+    fields = ["objective", "kind", "note"]
+
+
+@admin.register(KPILink)
+class KPILinkAdmin(StyledAdmin):
+    list_display = ["kpi", "kind", "objective", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["kpi", "objective"]
+    search_fields = ["kpi__name", "objective__title"]
+    autocomplete_fields = ["kpi", "objective"]
+
+
+class InterventionNoteInline(admin.TabularInline):
+    model = InterventionNote
+    extra = 1
+    fields = ["created_at", "author", "text"]
+    readonly_fields = ["created_at", "author"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+@admin.register(Intervention)
+class InterventionAdmin(HistoryAdmin):
+    list_display = [
+        "kpi",
+        "objective",
+        "state_display",
+        "trigger_health",
+        "trigger_value",
+        "opened_at",
+        "recovered_at",
+    ]
+    list_filter = ["state", "trigger_health"]
+    list_select_related = ["kpi", "objective"]
+    search_fields = ["kpi__name", "objective__title"]
+    autocomplete_fields = ["kpi", "objective", "assignees", "acknowledged_by", "resolved_by"]
+    inlines = [InterventionNoteInline]
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_display(self, intervention: Intervention):
+        code = {"open": "off_track", "acknowledged": "at_risk", "resolved": "on_track"}
+        return status_badge(code[intervention.state], intervention.get_state_display())
+
+    def save_formset(self, request, form, formset, change):
+        for note in formset.save(commit=False):
+            note.author = note.author or request.user
+            note.save()
+        formset.save_m2m()
+
+
+@admin.register(InterventionNote)
+class InterventionNoteAdmin(StyledAdmin):
+    list_display = ["intervention", "author", "created_at", "__str__"]
+    list_select_related = ["intervention__kpi", "intervention__objective", "author"]
+    search_fields = ["text"]
+    autocomplete_fields = ["intervention", "author"]
+
+
+class KPIWithLinksAdmin(KPIAdmin):
+    """The KPI app's admin, with the objectives each KPI leads or guards: links live on this
+    floor, so it is this floor that adds them."""
+
+    inlines = [*KPIAdmin.inlines, KPILinkInline]
+
+
+admin.site.unregister(KPI)
+admin.site.register(KPI, KPIWithLinksAdmin)

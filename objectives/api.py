@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -17,29 +16,25 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from alignment.access import access_for
-from alignment.models import OrgUnit, User
 from kpis.models import KPI
-from okrplatform.api import ChoiceLabel, Link, SelfLink, VersionedSerializer, as_saved
-from okrplatform.api_cache import CachedListMixin
-from reviews.models import KeyResultGrade, ObjectiveGrade
+from okrplatform.api import ChoiceLabel, KeyField, Link, SelfLink, VersionedSerializer, as_saved
+from okrplatform.org.access import access_for
+from okrplatform.org.api import PersonField, UnitField
+from okrplatform.org.api_cache import CachedListMixin
+from okrplatform.org.models import OrgUnit
 
 from .filters import CheckInFilter, InitiativeFilter, KeyResultFilter, ObjectiveFilter
-from .models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
+from .models import CheckIn, Cycle, Initiative, Intervention, KeyResult, Objective
 from .progress import Status
-from .services import check_in_record
-from .tasks import recompute_rollups
-
-
-def _visible(queryset: QuerySet, request, unit_field: str, owner_field: str | None = None):
-    """Rows in the units the person sees (and, where given, what they own anywhere)."""
-    access = access_for(request.user)
-    if access.sees_every_unit:
-        return queryset
-    seen = Q(**{f"{unit_field}__in": access.visible_unit_ids})
-    if owner_field:
-        seen |= Q(**{owner_field: request.user})
-    return queryset.filter(seen)
+from .services import (
+    check_in_record,
+    key_result_delete,
+    key_result_store,
+    objective_archive,
+    objective_restore,
+    objective_store,
+)
 
 
 class GradeSerializer(serializers.Serializer):
@@ -49,30 +44,6 @@ class GradeSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-class KeyField(serializers.SlugRelatedField):
-    """A related object named by its stable key (a code, a username) rather than its id."""
-
-    key = "code"
-    help = ""
-
-    def choices(self) -> QuerySet:
-        raise NotImplementedError
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", self.key)
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", self.choices())
-        kwargs.setdefault("help_text", self.help)
-        super().__init__(**kwargs)
-
-
-class UnitField(KeyField):
-    help = "The unit's code."
-
-    def choices(self) -> QuerySet:
-        return OrgUnit.objects.all()
-
-
 class CycleField(KeyField):
     help = "The cycle's code, e.g. 2026-q4."
 
@@ -80,12 +51,13 @@ class CycleField(KeyField):
         return Cycle.objects.all()
 
 
-class PersonField(KeyField):
-    key = "username"
-    help = "A username."
+class VisibleObjectiveField(serializers.PrimaryKeyRelatedField):
+    """An objective by its id, among those the person sees: any other does not exist for them."""
 
-    def choices(self) -> QuerySet:
-        return User.objects.filter(is_active=True)
+    def get_queryset(self):
+        request = self.context.get("request")
+        objectives = super().get_queryset()
+        return access_for(request.user).restrict(objectives) if request is not None else objectives
 
 
 class ObjectiveSerializer(VersionedSerializer):
@@ -95,7 +67,7 @@ class ObjectiveSerializer(VersionedSerializer):
     cycle = CycleField()
     cycle_url = Link(source="cycle", view_name="cycle-detail", read_only=True)
     owner = PersonField()
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = VisibleObjectiveField(
         queryset=Objective.objects.all(),
         required=False,
         allow_null=True,
@@ -159,7 +131,8 @@ class ObjectiveSerializer(VersionedSerializer):
 
     @extend_schema_field(GradeSerializer(allow_null=True))
     def get_grade(self, objective: Objective) -> dict | None:
-        grade: ObjectiveGrade | None = getattr(objective, "grade", None)
+        # The grade is given in reviews, a floor above: read through the relation it declares.
+        grade = getattr(objective, "grade", None)
         if grade is None:
             return None
         return {
@@ -238,7 +211,7 @@ class KeyResultSerializer(VersionedSerializer):
 
     @extend_schema_field(GradeSerializer(allow_null=True))
     def get_grade(self, key_result: KeyResult) -> dict | None:
-        grade: KeyResultGrade | None = getattr(key_result, "grade", None)
+        grade = getattr(key_result, "grade", None)
         return None if grade is None else {"score": grade.score, "reason": grade.reason}
 
     def validate(self, attrs):
@@ -352,7 +325,7 @@ class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
         ).prefetch_related(Prefetch("key_results", KeyResult.objects.only("pk", "objective")))
         if self.action == "list" and "archived" not in self.request.query_params:
             objectives = objectives.filter(archived_at__isnull=True)
-        return _visible(objectives, self.request, "unit_id", "owner")
+        return access_for(self.request.user).restrict(objectives)
 
     @transaction.atomic
     def perform_create(self, serializer) -> None:
@@ -361,8 +334,7 @@ class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
             raise PermissionDenied(
                 _("Only a manager of %(unit)s creates its objectives.") % {"unit": unit}
             )
-        serializer.save()
-        recompute_rollups.delay_on_commit()
+        objective_store(serializer=serializer)
 
     @transaction.atomic
     def perform_update(self, serializer) -> None:
@@ -371,22 +343,16 @@ class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
             "objectives.create_objective_in", unit
         ):
             raise PermissionDenied(_("You may not move it to %(unit)s.") % {"unit": unit})
-        serializer.save()
-        recompute_rollups.delay_on_commit()
+        objective_store(serializer=serializer)
 
-    @transaction.atomic
     def perform_destroy(self, objective: Objective) -> None:
-        Objective.objects.filter(pk=objective.pk, archived_at__isnull=True).update(
-            archived_at=timezone.now()
-        )
-        recompute_rollups.delay_on_commit()
+        objective_archive(objective=objective)
 
     @extend_schema(request=None, summary="Bring an archived objective back into the figures")
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None) -> Response:
         objective = self.get_object()
-        Objective.objects.filter(pk=objective.pk).update(archived_at=None)
-        transaction.on_commit(recompute_rollups.delay)
+        objective_restore(objective=objective)
         objective.refresh_from_db()
         return Response(self.get_serializer(objective).data)
 
@@ -411,7 +377,7 @@ class KeyResultViewSet(CachedListMixin, viewsets.ModelViewSet):
         key_results = KeyResult.objects.select_related(
             "owner", "driving_kpi", "grade", "objective__cycle", "objective__unit"
         )
-        return _visible(key_results, self.request, "objective__unit_id", "owner")
+        return access_for(self.request.user).restrict(key_results)
 
     def check_object_permissions(self, request, key_result: KeyResult) -> None:
         super().check_object_permissions(request, key_result.objective)
@@ -427,22 +393,16 @@ class KeyResultViewSet(CachedListMixin, viewsets.ModelViewSet):
     @transaction.atomic
     def perform_create(self, serializer) -> None:
         self._require_editable(serializer.validated_data["objective"])
-        serializer.save()
-        recompute_rollups.delay_on_commit()
+        key_result_store(serializer=serializer)
 
-    @transaction.atomic
     def perform_update(self, serializer) -> None:
-        serializer.save()
-        recompute_rollups.delay_on_commit()
+        key_result_store(serializer=serializer)
 
-    @transaction.atomic
     def perform_destroy(self, key_result: KeyResult) -> None:
-        if key_result.check_ins.exists():
-            raise serializers.ValidationError(
-                {"detail": _("It has check-ins, which are a record: keep it.")}
-            )
-        key_result.delete()
-        recompute_rollups.delay_on_commit()
+        try:
+            key_result_delete(key_result=key_result)
+        except ValidationError as error:
+            raise serializers.ValidationError({"detail": error.messages[0]}) from None
 
 
 @extend_schema_view(
@@ -469,7 +429,7 @@ class CheckInViewSet(
 
     def get_queryset(self) -> QuerySet[CheckIn]:
         check_ins = CheckIn.objects.select_related("author", "key_result")
-        return _visible(check_ins, self.request, "key_result__objective__unit_id")
+        return access_for(self.request.user).restrict(check_ins)
 
     def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -516,7 +476,7 @@ class InitiativeViewSet(viewsets.ModelViewSet):
         initiatives = Initiative.objects.select_related("unit", "cycle", "owner").prefetch_related(
             "key_results"
         )
-        return _visible(initiatives, self.request, "unit_id", "owner")
+        return access_for(self.request.user).restrict(initiatives)
 
     def check_object_permissions(self, request, initiative: Initiative) -> None:
         super().check_object_permissions(request, initiative)
@@ -537,3 +497,96 @@ class InitiativeViewSet(viewsets.ModelViewSet):
         if "unit" in serializer.validated_data:
             self._require_manager(serializer.validated_data["unit"])
         serializer.save()
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    url = SelfLink(view_name="intervention-detail")
+    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
+    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
+    assignees = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "id",
+            "url",
+            "kpi",
+            "kpi_url",
+            "objective",
+            "objective_url",
+            "state",
+            "trigger_health",
+            "trigger_value",
+            "trigger_period",
+            "assignees",
+            "opened_at",
+            "acknowledged_at",
+            "recovered_at",
+            "resolved_at",
+        ]
+        read_only_fields = fields
+
+
+class NoteSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Interventions you see"),
+    retrieve=extend_schema(summary="An intervention"),
+)
+class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Intervention.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = InterventionSerializer
+    ordering_fields = ["opened_at", "id"]
+    ordering = ["-opened_at", "-id"]
+    filterset_fields = ["state", "kpi", "objective"]
+    object_permissions = {
+        "acknowledge": "kpis.work_on_intervention",
+        "notes": "kpis.work_on_intervention",
+        "resolve": "kpis.work_on_intervention",
+        "default": "kpis.see_intervention",
+    }
+
+    def get_queryset(self) -> QuerySet[Intervention]:
+        interventions = Intervention.objects.select_related("kpi", "objective").prefetch_related(
+            "assignees"
+        )
+        return access_for(self.request.user).restrict(interventions)
+
+    def _respond(self, intervention: Intervention) -> Response:
+        intervention.refresh_from_db()
+        return Response(self.get_serializer(intervention).data)
+
+    @extend_schema(request=None, summary="Say you are on it")
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None) -> Response:
+        intervention = self.get_object()
+        intervention_acknowledge(intervention=intervention, by=request.user)
+        return self._respond(intervention)
+
+    @extend_schema(request=NoteSerializer, summary="Write a note for the others")
+    @action(detail=True, methods=["post"])
+    def notes(self, request, pk=None) -> Response:
+        intervention = self.get_object()
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        text = serializer.validated_data.get("text", "").strip()
+        if not text:
+            raise serializers.ValidationError({"text": _("Write the note.")})
+        intervention_add_note(intervention=intervention, author=request.user, text=text)
+        return self._respond(intervention)
+
+    @extend_schema(request=NoteSerializer, summary="Resolve it, with an optional closing note")
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None) -> Response:
+        intervention = self.get_object()
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        intervention_resolve(
+            intervention=intervention,
+            by=request.user,
+            note=serializer.validated_data.get("text", ""),
+        )
+        return self._respond(intervention)

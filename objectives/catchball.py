@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from alignment.models import Membership, OrgUnit, User
-from alignment.notifications import notify
+from okrplatform.org.models import Membership, OrgUnit, User
+from okrplatform.org.notifications import notify
 
 from .models import CatchballMessage, Objective
 

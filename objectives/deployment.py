@@ -16,12 +16,12 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from alignment.models import OrgUnit, User
-from alignment.notifications import notify
+from okrplatform.org.models import OrgUnit, User
+from okrplatform.org.notifications import notify
 
 from .models import CheckIn, KeyResult, Objective
 from .progress import MetricType, weighted_progress
-from .tasks import recompute_rollups
+from .services import rollups_refresh_later
 
 
 def deployable_units(objective: Objective) -> QuerySet[OrgUnit]:
@@ -97,7 +97,7 @@ def objective_deploy(
             ),
             url=reverse("objective_edit", args=[copy.pk]),
         )
-    recompute_rollups.delay_on_commit()
+    rollups_refresh_later()
     return copies
 
 

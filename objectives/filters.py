@@ -6,9 +6,10 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from alignment.models import OrgUnit, Perspective, User
-from alignment.selectors import in_subtree_of
+from kpis.models import Perspective
 from okrplatform.filters import SinceFilter
+from okrplatform.org.models import OrgUnit, User
+from okrplatform.org.selectors import in_subtree_of
 
 from .models import CheckIn, Cycle, Initiative, KeyResult, Objective
 from .progress import Status

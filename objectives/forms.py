@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from alignment.access import access_for
-from alignment.models import OrgUnit, User
 from okrplatform.concurrency import ConcurrentEditForm
-from okrplatform.forms import BootstrapFormMixin, SpreadsheetUploadForm, measured_value_field
+from okrplatform.forms import BootstrapFormMixin, measured_value_field
+from okrplatform.org.access import access_for
+from okrplatform.org.models import OrgUnit, User
 
 from .models import CatchballMessage, Cycle, KeyResult, Objective
 from .progress import MetricType
@@ -234,11 +234,7 @@ class DeployForm(BootstrapFormMixin, forms.Form):
         self.fields["units"].queryset = units
 
 
-class SpreadsheetImportForm(SpreadsheetUploadForm):
-    file = forms.FileField(
-        label=_("Spreadsheet"),
-        help_text=_(
-            "XLSX with an OKRs sheet (one row per key result) and, if you like, a KPIs sheet; or "
-            "one of them as CSV. The export of a unit has exactly this shape."
-        ),
+class InterventionNoteForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -18,7 +18,9 @@ from tree_queries.fields import TreeNodeForeignKey
 from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
-from alignment.models import Perspective
+from kpis.health import Health
+from kpis.models import Perspective
+from okrplatform.db import VALUE_DIGITS
 
 from .progress import (
     ASPIRATIONAL_SUCCESS_MARK,
@@ -32,7 +34,6 @@ from .progress import (
     progress_status,
 )
 
-VALUE_DIGITS = {"max_digits": 20, "decimal_places": 4}
 WEIGHT_DIGITS = {"max_digits": 8, "decimal_places": 2}
 
 confidence_validators = [MinValueValidator(0), MaxValueValidator(10)]
@@ -145,6 +146,10 @@ class ObjectiveQuerySet(TreeQuerySet):
 
 class Objective(TreeNode):
     """A qualitative goal of a unit for a cycle, aligned to a parent objective in the cascade."""
+
+    class Visibility:
+        units = ("unit_id",)
+        people = ("owner",)
 
     class Level(models.TextChoices):
         BREAKTHROUGH = "breakthrough", _("Breakthrough (multi-year)")
@@ -352,6 +357,10 @@ class CatchballMessage(models.Model):
 class KeyResult(models.Model):
     """A measurable outcome that shows how far its objective has come."""
 
+    class Visibility:
+        units = ("objective__unit_id",)
+        people = ("owner",)
+
     objective = models.ForeignKey(
         Objective,
         verbose_name=_("objective"),
@@ -523,6 +532,9 @@ class KeyResult(models.Model):
 class CheckIn(models.Model):
     """One report on a key result: its value, the owner's confidence and what blocks it."""
 
+    class Visibility:
+        units = ("key_result__objective__unit_id",)
+
     class Source(models.TextChoices):
         MANUAL = "manual", _("Entered by a person")
         KPI = "kpi", _("Taken from the driving KPI")
@@ -590,6 +602,10 @@ class CheckIn(models.Model):
 
 class Initiative(models.Model):
     """A project or improvement priority that drives key results: the “how” of the X-matrix."""
+
+    class Visibility:
+        units = ("unit_id",)
+        people = ("owner",)
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
@@ -680,3 +696,198 @@ class InitiativeContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative} → {self.key_result}"
+
+
+class UnitRollup(models.Model):
+    """The stored figures of a unit and everything below it for one cycle."""
+
+    unit = models.ForeignKey(
+        "alignment.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="rollups",
+    )
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="+"
+    )
+    progress = models.FloatField(_("rollup progress"), null=True, blank=True)
+    # The sum and count behind ``progress``, so a parent's rollup adds up its children's.
+    progress_sum = models.FloatField(_("sum of progress"), null=True, blank=True)
+    progress_count = models.PositiveIntegerField(_("objectives with progress"), default=0)
+    alignment_index = models.FloatField(_("alignment index"), null=True, blank=True)
+    objective_count = models.PositiveIntegerField(_("objectives"), default=0)
+    aligned_count = models.PositiveIntegerField(_("aligned objectives"), default=0)
+    on_track_count = models.PositiveIntegerField(_("on track"), default=0)
+    at_risk_count = models.PositiveIntegerField(_("at risk"), default=0)
+    off_track_count = models.PositiveIntegerField(_("off track"), default=0)
+    no_progress_count = models.PositiveIntegerField(_("without progress"), default=0)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        db_table = "alignment_unitrollup"  # made with the org tree; moved here, table kept
+        verbose_name = _("unit rollup")
+        verbose_name_plural = _("unit rollups")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "cycle"], name="unit_rollup_one_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.cycle}"
+
+
+class KPILink(models.Model):
+    """A KPI that leads an objective (moves before it) or guards it (must not breach meanwhile)."""
+
+    class Visibility:
+        units = ("kpi__unit_id", "objective__unit_id")
+
+    class Kind(models.TextChoices):
+        LEADS = "leads", _("Leads: an early indicator of this objective")
+        GUARDS = "guards", _("Guards: must stay healthy while this objective is pursued")
+
+    kpi = models.ForeignKey(
+        "kpis.KPI", verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="links"
+    )
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.CASCADE,
+        related_name="kpi_links",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        db_table = "kpis_kpilink"  # made in the KPI app; moved here, table kept
+        verbose_name = _("KPI link")
+        verbose_name_plural = _("KPI links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "objective", "kind"],
+                name="kpi_link_once_per_kind",
+                violation_error_message=_("This KPI is already linked to that objective this way."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.get_kind_display().split(':')[0].lower()} {self.objective}"
+
+
+class Intervention(models.Model):
+    """Cross-functional action opened when a lead or guard KPI of an objective breaches."""
+
+    class Visibility:
+        units = ("kpi__unit_id", "objective__unit_id")
+        people = ("assignees",)
+        distinct = True
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RESOLVED = "resolved", _("Resolved")
+
+    kpi = models.ForeignKey(
+        "kpis.KPI", verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="interventions"
+    )
+    objective = models.ForeignKey(
+        Objective,
+        verbose_name=_("objective"),
+        on_delete=models.CASCADE,
+        related_name="interventions",
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.OPEN)
+    trigger_health = models.CharField(
+        _("triggered by"),
+        max_length=20,
+        choices=[(Health.WARNING, Health.WARNING.label), (Health.CRITICAL, Health.CRITICAL.label)],
+    )
+    trigger_value = models.DecimalField(_("value at trigger"), **VALUE_DIGITS)
+    trigger_period = models.DateField(_("period at trigger"))
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        related_name="interventions",
+        blank=True,
+        db_table="kpis_intervention_assignees",
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recovered_at = models.DateTimeField(
+        _("KPI recovered"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the KPI came back on target; the intervention stays open until resolved."
+        ),
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(table_name="kpis_historicalintervention")
+
+    class Meta:
+        db_table = "kpis_intervention"  # made in the KPI app; moved here, table kept
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "objective"],
+                condition=~Q(state="resolved"),
+                name="intervention_one_open_per_kpi_and_objective",
+                violation_error_message=_(
+                    "An intervention is already open for this KPI and objective."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="resolved") | Q(resolved_at__isnull=False),
+                name="intervention_resolved_has_time",
+                violation_error_message=_(
+                    "A resolved intervention needs the time it was resolved."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} → {self.objective} ({self.get_state_display()})"
+
+
+class InterventionNote(models.Model):
+    """One message in an intervention's thread."""
+
+    intervention = models.ForeignKey(
+        Intervention, verbose_name=_("intervention"), on_delete=models.CASCADE, related_name="notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        db_table = "kpis_interventionnote"  # made in the KPI app; moved here, table kept
+        verbose_name = _("intervention note")
+        verbose_name_plural = _("intervention notes")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

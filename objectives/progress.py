@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 CHECK_IN_STALE_AFTER = timedelta(days=7)
@@ -116,3 +117,13 @@ def progress_status(progress: float | None, expected: float, *, started: bool = 
     if progress >= at_risk_from:
         return Status.AT_RISK
     return Status.OFF_TRACK
+
+
+# Exceptions first: what is off track leads, what has no progress at all follows it.
+STATUS_SEVERITY = Case(
+    When(status=Status.OFF_TRACK, then=Value(0)),
+    When(status=Status.AT_RISK, then=Value(1)),
+    When(status=Status.NO_PROGRESS, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from alignment.models import OrgUnit
+from okrplatform.org.models import OrgUnit
 
 from .models import Cycle, KeyResult, Objective
 from .progress import MetricType

@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alignment.models import Reminder
-from alignment.notifications import send_weekly_digest
+from okrplatform.org.models import Reminder
+from okrplatform.org.notifications import send_weekly_digest
 
 from .models import Cycle, KeyResult
 from .progress import CHECK_IN_STALE_AFTER

@@ -7,11 +7,11 @@ from __future__ import annotations
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
-from alignment.models import OrgUnit, User
 from kpis.models import KPI
+from okrplatform.org.models import OrgUnit, User
 
 from .models import Cycle, Initiative, KeyResult, Objective
-from .tasks import recompute_rollups
+from .services import rollups_refresh_later
 
 
 def _by(model, field: str, name: str) -> fields.Field:
@@ -22,7 +22,7 @@ class RecomputesAfterImport:
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
         if not kwargs.get("dry_run"):
-            recompute_rollups.delay_on_commit()
+            rollups_refresh_later()
 
 
 class CycleResource(RecomputesAfterImport, resources.ModelResource):

@@ -16,8 +16,12 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
-from alignment.models import UnitRollup
-from alignment.rollups import refresh_alignment, refresh_unit_rollups, refresh_unit_rollups_above
+from objectives.models import UnitRollup
+from objectives.unit_rollups import (
+    refresh_alignment,
+    refresh_unit_rollups,
+    refresh_unit_rollups_above,
+)
 from okrplatform.db import execute_in_one_round_trip
 
 from .models import CheckIn, Cycle, KeyResult, Objective

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import rules
 
-from alignment.access import access_for
-from alignment.rules import manages_unit
+from okrplatform.org.access import access_for
+from okrplatform.org.rules import manages_unit
 
 
 @rules.predicate

@@ -9,9 +9,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alignment.access import access_for
-from alignment.models import Membership, Notification, OrgUnit, Tension, User
-from kpis.models import Intervention, KPILink
+from objectives.models import Intervention, KPILink
+from okrplatform.org.access import access_for
+from okrplatform.org.models import Membership, Notification, OrgUnit, User
 
 from .models import CatchballMessage, CheckIn, Cycle, Initiative, KeyResult, Objective
 from .progress import LOW_CONFIDENCE, Status, weighted_progress
@@ -88,7 +88,10 @@ def objective_for_page() -> QuerySet[Objective]:
         ),
         Prefetch("supports", Objective.objects.select_related("unit")),
         Prefetch("supported_by", Objective.objects.select_related("unit")),
-        Prefetch("tensions", queryset=Tension.objects.select_related("kpi", "key_result")),
+        # Tensions are recorded by the alignment frameworks, a floor above: read through the
+        # relation they declare.
+        "tensions__kpi",
+        "tensions__key_result",
         Prefetch("kpi_links", queryset=KPILink.objects.select_related("kpi")),
         Prefetch(
             "interventions",
@@ -228,8 +231,19 @@ def parent_candidates(
 
 def visible_objectives(user: User) -> QuerySet[Objective]:
     """Current objectives in the units the person sees."""
-    access = access_for(user)
-    objectives = Objective.objects.active().select_related("unit", "cycle")
-    if access.sees_every_unit:
-        return objectives
-    return objectives.filter(unit_id__in=access.visible_unit_ids)
+    return access_for(user).restrict(Objective.objects.active().select_related("unit", "cycle"))
+
+
+def default_cycle() -> Cycle | None:
+    """The active quarter containing today, else the most recent active cycle, else any."""
+    today = timezone.localdate()
+    cycles = Cycle.objects.order_by("-start_date")
+    return (
+        cycles.filter(kind=Cycle.Kind.QUARTER, state=Cycle.State.ACTIVE).containing(today).first()
+        or cycles.filter(state=Cycle.State.ACTIVE).first()
+        or cycles.first()
+    )
+
+
+def cycles_for_switcher() -> QuerySet[Cycle]:
+    return Cycle.objects.order_by("-start_date", "kind")

@@ -3,21 +3,24 @@ goes through these, so each write validates, stores and triggers its rollups the
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from alignment.models import User
+from kpis.models import Measurement
+from okrplatform.org.models import User
+from okrplatform.outbox.relay import after_commit
 
 from .models import CheckIn, KeyResult, Objective
 from .progress import LOW_CONFIDENCE, Status, progress_status
 from .rollups import refresh_key_results, refresh_statuses
-from .tasks import recompute_rollups, rollup_key_result
 
 
 def check_in_status(*, key_result: KeyResult, value: Decimal) -> str:
@@ -63,15 +66,80 @@ def check_in_record(
         source=source,
         created_at=at or timezone.now(),
     )
-    # The KR's own row is cheap to recompute here, so the page that checked in shows it at once;
-    # its objective, the objectives above and the unit rollups follow in the task.
-    refresh_key_results([key_result.pk])
-    refresh_statuses(timezone.localdate(), key_results=[key_result.pk])
+    _after_check_ins([key_result.pk])
     key_result.refresh_from_db(
         fields=["current_value", "confidence", "last_check_in_at", "progress", "status"]
     )
-    rollup_key_result.delay_on_commit(key_result.pk)
     return check_in
+
+
+def _after_check_ins(key_result_ids: list[int]) -> None:
+    """The key results' own rows are cheap to recompute here, so the page that checked in shows
+    them at once; their objectives, the objectives above and the unit rollups follow in a task."""
+    refresh_key_results(key_result_ids)
+    refresh_statuses(timezone.localdate(), key_results=key_result_ids)
+    if len(key_result_ids) == 1:
+        after_commit("objectives.tasks.rollup_key_result", key_result_id=key_result_ids[0])
+    else:
+        after_commit("objectives.tasks.rollup_key_results", key_result_ids=key_result_ids)
+
+
+def check_ins_record_from_kpis(*, kpi_ids: Collection[int] | None = None) -> int:
+    """Each key result driven by these KPIs checks in its KPI's latest measurement, once.
+
+    The check-in is the system's (no author), names the KPI, and keeps the KR's confidence.
+    Returns how many check-ins were made.
+    """
+    driven = KeyResult.objects.filter(driving_kpi__isnull=False).select_related("driving_kpi")
+    if kpi_ids is not None:
+        driven = driven.filter(driving_kpi_id__in=kpi_ids)
+    driven = list(driven)
+    if not driven:
+        return 0  # most KPIs drive no key result: nothing more to read
+    latest = Measurement.objects.filter(
+        period=F("kpi__latest_period"),
+        kpi_id__in={key_result.driving_kpi_id for key_result in driven},
+    )
+    latest_by_kpi = {measurement.kpi_id: measurement for measurement in latest}
+    already = set(
+        CheckIn.objects.filter(
+            from_measurement__in=list(latest_by_kpi.values()), key_result__in=driven
+        ).values_list("key_result_id", "from_measurement_id", "value")
+    )
+    check_ins = []
+    for key_result in driven:
+        measurement = latest_by_kpi.get(key_result.driving_kpi_id)
+        if measurement is None or (key_result.pk, measurement.pk, measurement.value) in already:
+            continue
+        check_ins.append(
+            CheckIn(
+                key_result=key_result,
+                value=measurement.value,
+                confidence=key_result.confidence,
+                note=_("Value of the KPI “%(kpi)s” for the period starting %(period)s.")
+                % {
+                    "kpi": key_result.driving_kpi.name,
+                    "period": formats.date_format(measurement.period, "SHORT_DATE_FORMAT"),
+                },
+                author=None,
+                source=CheckIn.Source.KPI,
+                from_measurement=measurement,
+                created_at=timezone.now(),
+            )
+        )
+    if check_ins:
+        CheckIn.objects.bulk_create(check_ins)
+        _after_check_ins([check_in.key_result_id for check_in in check_ins])
+    return len(check_ins)
+
+
+@transaction.atomic
+def kpi_measurements_followed(*, kpi_ids: Collection[int] | None) -> int:
+    """New KPI values reach the floor above: the key results they drive check in, and their
+    lead and guard links are evaluated for interventions after commit."""
+    made = check_ins_record_from_kpis(kpi_ids=kpi_ids)
+    after_commit("kpis.tasks.kpis_changed", kpi_ids=None if kpi_ids is None else sorted(kpi_ids))
+    return made
 
 
 @transaction.atomic
@@ -82,20 +150,61 @@ def objective_save(
     objective = objective_form.save()
     key_result_formset.instance = objective
     key_result_formset.save()
-    recompute_rollups.delay_on_commit()
+    after_commit("objectives.tasks.recompute_rollups")
     return objective
 
 
 @transaction.atomic
-def objective_archive(*, objective: Objective) -> None:
-    """Archive: the objective leaves every figure but stays in history."""
-    Objective.objects.filter(pk=objective.pk, archived_at__isnull=True).update(
-        archived_at=timezone.now()
-    )
-    recompute_rollups.delay_on_commit()
+def objective_store(*, serializer) -> Objective:
+    """Create or change an objective from a validated API body; every stored figure follows
+    after commit."""
+    objective = serializer.save()
+    rollups_refresh_later()
+    return objective
 
 
 @transaction.atomic
+def key_result_store(*, serializer) -> KeyResult:
+    """Create or change a key result from a validated API body."""
+    key_result = serializer.save()
+    rollups_refresh_later()
+    return key_result
+
+
+@transaction.atomic
+def key_result_delete(*, key_result: KeyResult) -> None:
+    """Remove a key result nobody has checked in on: check-ins are a record and stay."""
+    if key_result.check_ins.exists():
+        raise ValidationError(_("It has check-ins, which are a record: keep it."))
+    key_result.delete()
+    rollups_refresh_later()
+
+
+def objective_archive(*, objective: Objective) -> None:
+    """Archive: the objective leaves every figure but stays in history."""
+    objectives_archive(objectives=Objective.objects.filter(pk=objective.pk))
+
+
 def objective_restore(*, objective: Objective) -> None:
-    Objective.objects.filter(pk=objective.pk).update(archived_at=None)
-    recompute_rollups.delay_on_commit()
+    objectives_restore(objectives=Objective.objects.filter(pk=objective.pk))
+
+
+@transaction.atomic
+def objectives_archive(*, objectives: QuerySet[Objective]) -> int:
+    """Archive many at once (admin); returns how many were not archived yet."""
+    count = objectives.filter(archived_at__isnull=True).update(archived_at=timezone.now())
+    rollups_refresh_later()
+    return count
+
+
+@transaction.atomic
+def objectives_restore(*, objectives: QuerySet[Objective]) -> int:
+    count = objectives.filter(archived_at__isnull=False).update(archived_at=None)
+    rollups_refresh_later()
+    return count
+
+
+def rollups_refresh_later() -> None:
+    """Every stored progress, status and unit figure follows once the transaction commits: after
+    changes too broad to follow one by one (admin, imports, structure)."""
+    after_commit("objectives.tasks.recompute_rollups")

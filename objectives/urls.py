@@ -21,5 +21,14 @@ urlpatterns = [
         "key-results/<int:pk>/check-ins/", views.key_result_check_ins, name="key_result_check_ins"
     ),
     path("key-results/<int:pk>/row/", views.key_result_row, name="key_result_row"),
-    path("import/", views.spreadsheet_import, name="spreadsheet_import"),
+    path("interventions/<int:pk>/", views.intervention_detail, name="intervention_detail"),
+    *[
+        path(
+            f"interventions/<int:pk>/{action}/",
+            views.intervention_action,
+            {"action": action},
+            name=f"intervention_{action}",
+        )
+        for action in ("acknowledge", "notes", "resolve")
+    ],
 ]

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import zipfile
-from datetime import date, datetime
-from decimal import Decimal
-
+from concurrency.exceptions import RecordModifiedError
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,23 +15,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alignment.access import access_for
-from alignment.models import OrgUnit
-from alignment.selectors import default_cycle
-from kpis.conflicts import possible_conflicts
+from objectives.conflicts import possible_conflicts
+from objectives.selectors import default_cycle
+from okrplatform.org.access import access_for
+from okrplatform.org.models import OrgUnit
 
-from . import quality, spreadsheets
+from . import quality
 from .catchball import actions_for, catchball_turn, is_party
 from .deployment import deployable_units, deployment_comparison, objective_deploy, units_with_copies
 from .forms import (
     CatchballForm,
     CheckInForm,
     DeployForm,
+    InterventionNoteForm,
     KeyResultFormSet,
     ObjectiveForm,
-    SpreadsheetImportForm,
 )
-from .models import Cycle, KeyResult, Objective
+from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
+from .models import Cycle, Intervention, KeyResult, Objective
 from .progress import progress_status, weighted_progress
 from .selectors import (
     catchball_waiting_for,
@@ -52,7 +49,6 @@ from .selectors import (
 from .services import check_in_record, objective_archive, objective_restore, objective_save
 
 OBJECTIVE_PAGE = "objectives/objective_detail.html"
-IMPORT_PAGE = "objectives/spreadsheet_import.html"
 
 
 def _get_objective_for_manager(request: HttpRequest, pk: int) -> Objective:
@@ -372,11 +368,25 @@ def _objective_form_page(request: HttpRequest, objective: Objective) -> HttpResp
             unit = form.cleaned_data["unit"]
             if not request.user.has_perm("objectives.create_objective_in", unit):
                 raise PermissionDenied
-            saved = objective_save(objective_form=form, key_result_formset=formset)
-            messages.success(request, _("Objective saved."))
-            for warning in quality.objective_warnings(saved):
-                messages.warning(request, warning)
-            return redirect("objective_detail", pk=saved.pk)
+            try:
+                saved = objective_save(objective_form=form, key_result_formset=formset)
+            except RecordModifiedError:
+                # Saved by someone else between the check and the save: nothing of this one
+                # was stored (the service's transaction rolled back); say so, keep the input.
+                form.refuse_stale_save()
+            except IntegrityError:
+                form.add_error(
+                    None,
+                    _(
+                        "Saving this collided with another change made at the same moment. "
+                        "Nothing was saved; your input is kept: save again."
+                    ),
+                )
+            else:
+                messages.success(request, _("Objective saved."))
+                for warning in quality.objective_warnings(saved):
+                    messages.warning(request, warning)
+                return redirect("objective_detail", pk=saved.pk)
     else:
         form = ObjectiveForm(instance=objective, user=request.user)
         formset = KeyResultFormSet(instance=objective, prefix="key_results")
@@ -436,91 +446,51 @@ def objective_restore_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("objective_detail", pk=pk)
 
 
-IMPORT_SESSION_KEY = "okr-import"
-
-
-def _portable(value) -> str:
-    """A spreadsheet cell as text that survives the session and reads back the same."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        value = Decimal(str(value))
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, date | datetime):
-        return value.isoformat()[:10] if isinstance(value, datetime) else value.isoformat()
-    return str(value)
+def _get_intervention(request: HttpRequest, pk: int, permission: str) -> Intervention:
+    intervention = get_object_or_404(
+        Intervention.objects.select_related("kpi__unit", "kpi__owner", "objective__unit"), pk=pk
+    )
+    if not request.user.has_perm(permission, intervention):
+        raise PermissionDenied
+    return intervention
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def spreadsheet_import(request: HttpRequest) -> HttpResponse:
-    """Import OKRs and KPIs from a spreadsheet: a preview of what changes, then confirm."""
-    access = access_for(request.user)
-    if not (access.sees_everything or access.managed_unit_ids):
-        raise PermissionDenied
-    if request.method == "POST" and "confirm" in request.POST:
-        return _confirm_import(request)
-    form = SpreadsheetImportForm(
-        *((request.POST, request.FILES) if request.method == "POST" else ())
-    )
-    context = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        try:
-            sheets = spreadsheets.read_spreadsheet(uploaded, uploaded.name)
-        except (ValueError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile, KeyError) as error:
-            form.add_error(
-                "file", _("This file cannot be read as CSV or XLSX: %(error)s") % {"error": error}
-            )
-            return render(request, IMPORT_PAGE, context, status=400)
-        separator = form.cleaned_data["decimal_separator"]
-        plan = spreadsheets.plan_import(sheets, request.user, separator)
-        context.update({"plan": plan, "previewed": True})
-        if not plan.problems:
-            request.session[IMPORT_SESSION_KEY] = json.dumps(
-                {
-                    "separator": separator,
-                    "sheets": {
-                        name: [
-                            records[0],
-                            *(
-                                {key: _portable(value) for key, value in record.items()}
-                                | {"_row": record["_row"]}
-                                for record in records[1:]
-                            ),
-                        ]
-                        for name, records in sheets.items()
-                    },
-                }
-            )
+@require_GET
+def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = _get_intervention(request, pk, "kpis.see_intervention")
     return render(
         request,
-        IMPORT_PAGE,
-        context,
-        status=400 if context.get("plan") and context["plan"].problems else 200,
+        "kpis/intervention_detail.html",
+        {
+            "intervention": intervention,
+            "notes": intervention.notes.select_related("author"),
+            "assignees": intervention.assignees.all(),
+            "can_work": request.user.has_perm("kpis.work_on_intervention", intervention),
+            "note_form": InterventionNoteForm(),
+        },
     )
 
 
-def _confirm_import(request: HttpRequest) -> HttpResponse:
-    stored = request.session.pop(IMPORT_SESSION_KEY, None)
-    if not stored:
-        messages.error(request, _("Nothing to import: upload the file again."))
-        return redirect("spreadsheet_import")
-    stored = json.loads(stored)
-    # Planned again: rights and data may have changed since the preview.
-    plan = spreadsheets.plan_import(stored["sheets"], request.user, stored["separator"])
-    if plan.problems:
-        return render(
-            request,
-            IMPORT_PAGE,
-            {"form": SpreadsheetImportForm(), "plan": plan, "previewed": True},
-            status=400,
+@login_required
+@require_POST
+def intervention_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    intervention = _get_intervention(request, pk, "kpis.work_on_intervention")
+    if action == "acknowledge":
+        intervention_acknowledge(intervention=intervention, by=request.user)
+        messages.success(request, _("Acknowledged: the others can see you are on it."))
+    elif action == "resolve":
+        intervention_resolve(
+            intervention=intervention, by=request.user, note=request.POST.get("text", "")
         )
-    spreadsheets.apply_import(plan)
-    messages.success(
-        request,
-        _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
-        % {"created": plan.created, "updated": plan.updated, "unchanged": plan.unchanged},
-    )
-    return redirect("organisation")
+        messages.success(request, _("Resolved."))
+    else:
+        form = InterventionNoteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Write the note first."))
+        else:
+            intervention_add_note(
+                intervention=intervention, author=request.user, text=form.cleaned_data["text"]
+            )
+            messages.success(request, _("Note added."))
+    return redirect("intervention_detail", pk=pk)

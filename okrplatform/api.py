@@ -1,56 +1,18 @@
-"""Building blocks every API viewset shares: authentication by named tokens, throttling of
-token writes, pagination, object permissions from django-rules, and optimistic locking."""
+"""Building blocks every API viewset shares: throttling of token writes, pagination, object
+permissions from django-rules, and optimistic locking."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from concurrency.exceptions import RecordModifiedError
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, permissions, serializers, throttling
+from rest_framework import exceptions, permissions, serializers, throttling
 from rest_framework.pagination import PageNumberPagination
 
-from alignment.models import ApiToken
-
 from .concurrency import last_change
-
-TOUCH_EVERY = timedelta(minutes=1)
-
-
-class TokenAuthentication(authentication.TokenAuthentication):
-    """``Authorization: Token <key>``: a named token from the app's token page, or the single
-    token ``manage.py drf_create_token`` makes for scripts."""
-
-    def authenticate_credentials(self, key: str):
-        token = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(key))
-        token = token.first()
-        if token is None:
-            return super().authenticate_credentials(key)
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        now = timezone.now()
-        if token.last_used_at is None or token.last_used_at < now - TOUCH_EVERY:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user, token
-
-
-class TokenAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "okrplatform.api.TokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "`Token <key>`: make one on /account/tokens/ or with "
-            "`manage.py drf_create_token <username>`.",
-        }
 
 
 class TokenWriteThrottle(throttling.UserRateThrottle):
@@ -198,3 +160,20 @@ def clean_model(instance) -> None:
         raise serializers.ValidationError(
             {field: messages for field, messages in problems.items() if messages}
         ) from None
+
+
+class KeyField(serializers.SlugRelatedField):
+    """A related object named by its stable key (a code, a username) rather than its id."""
+
+    key = "code"
+    help = ""
+
+    def choices(self) -> QuerySet:
+        raise NotImplementedError
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", self.key)
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", self.choices())
+        kwargs.setdefault("help_text", self.help)
+        super().__init__(**kwargs)

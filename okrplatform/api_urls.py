@@ -1,5 +1,7 @@
 """The REST API under /api/: every resource, its OpenAPI schema and browsable docs."""
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext as _
@@ -7,15 +9,21 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from alignment.api import CycleViewSet, OrgUnitViewSet, TensionViewSet, UnitSummaryView
-from kpis.api import InterventionViewSet, KPIViewSet, MeasurementViewSet
+from alignment.api import CycleViewSet, UnitSummaryView
+from kpis.api import KPIViewSet, MeasurementViewSet
 from objectives.api import (
     CheckInViewSet,
     InitiativeViewSet,
+    InterventionViewSet,
     KeyResultViewSet,
     ObjectiveViewSet,
 )
-from reviews.api import DecisionViewSet, ReviewViewSet
+from okrplatform.exchange.api import OrgUnitWithExportViewSet
+from reviews.api import DecisionViewSet, ReviewViewSet, TensionViewSet
+
+docs_view = SpectacularSwaggerView.as_view(url_name="api_schema")
+if not settings.API_DOCS_PUBLIC:
+    docs_view = login_required(docs_view)  # people in a browser are sent to sign in
 
 
 class Router(DefaultRouter):
@@ -23,7 +31,7 @@ class Router(DefaultRouter):
 
 
 router = Router()
-router.register("org-units", OrgUnitViewSet, basename="orgunit")
+router.register("org-units", OrgUnitWithExportViewSet, basename="orgunit")
 router.register("cycles", CycleViewSet, basename="cycle")
 router.register("objectives", ObjectiveViewSet, basename="objective")
 router.register("key-results", KeyResultViewSet, basename="keyresult")
@@ -46,7 +54,7 @@ def not_found(request: HttpRequest, path: str) -> JsonResponse:
 urlpatterns = [
     path("org-units/<int:pk>/summary/", UnitSummaryView.as_view(), name="api_unit_summary"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("docs/", docs_view, name="api_docs"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", not_found),
 ]

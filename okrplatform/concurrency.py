@@ -6,6 +6,7 @@ the object, keeps the person's input and arms the form so a second, informed sav
 
 from __future__ import annotations
 
+from concurrency.exceptions import VersionError
 from concurrency.forms import VersionField
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,6 +31,22 @@ def last_change(instance: models.Model) -> dict:
     return {"thing": instance._meta.verbose_name, "who": who, "when": when}
 
 
+def _answering_tampering(to_python):
+    """A version that is not one we signed (edited by hand, or from another form) is a form to
+    open again, not a server error."""
+
+    def checked(value):
+        try:
+            return to_python(value)
+        except VersionError:
+            raise ValidationError(
+                _("This form is out of date or was changed by hand: open the page again."),
+                code="bad_version",
+            ) from None
+
+    return checked
+
+
 def edit_conflict_message(instance: models.Model) -> str:
     return _(
         "This %(thing)s was changed by %(who)s since you opened it (%(when)s). Your input is "
@@ -40,8 +57,31 @@ def edit_conflict_message(instance: models.Model) -> str:
 class ConcurrentEditForm(forms.ModelForm):
     """A model form that refuses to overwrite changes made since it was opened."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, VersionField):
+                field.to_python = _answering_tampering(field.to_python)
+
+    def refuse_stale_save(self) -> None:
+        """Someone saved in the moment between this form's check and its save: say who, keep
+        the input, and arm the form so that saving again, now informed, wins."""
+        version_field = self.instance._concurrencymeta.field
+        current_version = (
+            type(self.instance)
+            ._default_manager.filter(pk=self.instance.pk)
+            .values_list(version_field.attname, flat=True)
+            .first()
+        )
+        self._arm_for_informed_resave(version_field.name, current_version)
+        self.add_error(None, ValidationError(edit_conflict_message(self.instance)))
+
     def clean(self) -> dict:
         cleaned_data = super().clean()
+        for name, field in self.fields.items():
+            # The version is a hidden field: a problem with it is the form's, shown on top.
+            if isinstance(field, VersionField) and name in self._errors:
+                self.add_error(None, self._errors.pop(name))
         version_field = getattr(self.instance, "_concurrencymeta", None)
         if not self.instance.pk or version_field is None:
             return cleaned_data

@@ -7,6 +7,9 @@ import itertools
 
 from django.db.models import Field, Lookup, Q, QuerySet
 
+# How every measured value (key results, check-ins, KPIs, measurements) is stored.
+VALUE_DIGITS = {"max_digits": 20, "decimal_places": 4}
+
 
 @Field.register_lookup
 class IsDistinctFrom(Lookup):

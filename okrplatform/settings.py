@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -119,28 +121,37 @@ INSTALLED_APPS = [
     "concurrency",
     "tree_queries",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
     "mozilla_django_oidc",
-    "alignment",
-    "objectives",
+    "okrplatform.outbox",
+    "okrplatform.org",
     "kpis",
+    "objectives",
+    "alignment",
     "reviews",
+    "okrplatform.exchange",
+    "okrplatform.demo",
     "okrplatform.accounts",
 ]
 
 MIDDLEWARE = [
     "okrplatform.logging.RequestLogMiddleware",  # first: the request id covers everything
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "alignment.middleware.UserPreferencesMiddleware",
+    "okrplatform.org.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "okrplatform.urls"
@@ -189,9 +200,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its person and address are locked out (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Guessing passwords: 10 failures for one person from one address lock that pair out for 15
+# minutes (staff unlock in admin, under "Access attempts"). API tokens are not passwords and
+# are not counted.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "okrplatform.org.views.signing_in_paused"
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -308,12 +330,50 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=_INSIST_ON_HTTPS)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# No script runs but our own files: no inline script, no eval (htmx is configured for it in
+# base.html). Styles may be inline (progress bars set their width). The Swagger UI page, which
+# needs its own inline start-up script, is left out.
+_OIDC_ORIGINS = sorted(
+    {
+        f"{parts.scheme}://{parts.netloc}"
+        for parts in map(urlsplit, [OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_LOGOUT_ENDPOINT])
+        if OIDC_ENABLED and parts.scheme and parts.netloc
+    }
+)
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # Signing in and out with single sign-on is a form whose answer goes to the provider.
+        "form-action": [SELF, *_OIDC_ORIGINS],
+        "frame-ancestors": [NONE],
+    },
+}
+# The projector's slides may go full screen; nothing else a browser offers is used.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
 
 # --- REST framework ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous request is answered 401 with ``WWW-Authenticate: Token``.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "okrplatform.api.TokenAuthentication",
+        "okrplatform.org.api.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -325,6 +385,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "okrplatform.api.Pagination",
+    "EXCEPTION_HANDLER": "okrplatform.api_errors.exception_handler",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["okrplatform.api.TokenWriteThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token_writes": env_str("API_WRITE_THROTTLE", "600/minute")},
@@ -333,7 +394,14 @@ REST_FRAMEWORK = {
     # JSON only: no ?format= switch to other renderers.
     "URL_FORMAT_OVERRIDE": None,
 }
+# The schema and its docs need sign-in (a session or a token) unless API_DOCS_PUBLIC opens them.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=False)
 SPECTACULAR_SETTINGS = {
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if API_DOCS_PUBLIC
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "TITLE": "okrplatform API",
     "DESCRIPTION": (
         "Objectives, key results, check-ins, KPIs and their measurements, interventions, "
@@ -361,7 +429,12 @@ SPECTACULAR_SETTINGS = {
 # Throttling counts in the cache: shared across workers when CACHE_URL points at Redis.
 CACHE_URL = env_str("CACHE_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "okrplatform.cache.DegradingRedisCache",
+        "LOCATION": CACHE_URL,
+        # A Redis that is away costs each request at most this, then the cache is skipped.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -388,11 +461,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # An unacknowledged task is redelivered after this long; longer than any task may run.
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60 * 60),
+    # Handing a task to a broker that is away gives up at once: the outbox keeps it, and a
+    # request never waits for the broker (okrplatform/outbox/relay.py).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
 }
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Work written down while the broker was away reaches it within seconds of its return.
+    "relay-outbox": {"task": "okrplatform.outbox.tasks.relay_outbox", "schedule": 5.0},
     "recompute-all-rollups": {
         "task": "objectives.tasks.recompute_rollups",
         "schedule": crontab(minute="*/15"),

@@ -20,8 +20,10 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/", include("okrplatform.api_urls")),
+    path("", include("okrplatform.org.urls")),
+    path("", include("kpis.urls")),
     path("", include("objectives.urls")),
     path("", include("alignment.urls")),
-    path("", include("kpis.urls")),
     path("", include("reviews.urls")),
+    path("", include("okrplatform.exchange.urls")),
 ]

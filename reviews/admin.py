@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from objectives.display import status_badge
 from okrplatform.admin import HistoryAdmin, StyledAdmin, VersionedAdmin
+from okrplatform.display import status_badge
 
 from .models import Decision, KeyResultGrade, ObjectiveGrade, ReviewMeeting
 

@@ -11,14 +11,15 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from alignment.access import Access
-from alignment.models import Tension, UnitRollup
+from alignment.models import Tension
 from alignment.quality import QualityGroup, quality_warnings
-from alignment.selectors import STATUS_SEVERITY, in_subtree_of
 from kpis.health import Health
-from kpis.models import KPI, Intervention
+from kpis.models import KPI
 from kpis.selectors import HEALTH_SEVERITY
-from objectives.models import CheckIn, Objective
+from objectives.models import CheckIn, Intervention, Objective, UnitRollup
+from objectives.progress import STATUS_SEVERITY
+from okrplatform.org.access import Access
+from okrplatform.org.selectors import in_subtree_of
 
 from .grading import review_objectives
 from .models import Decision, ReviewMeeting

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from alignment.access import access_for
+from alignment.models import Tension
 from kpis.models import KPI
 from objectives.models import Objective
-from okrplatform.api import SelfLink
+from okrplatform.api import Link, SelfLink
+from okrplatform.org.access import access_for
 
 from .forms import DecisionForm, decision_choices
 from .models import Decision, ReviewMeeting
 from .services import decision_record
+from .tensions import tension_decide
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -84,16 +87,6 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["decided_by", "decided_on", "created_at"]
 
 
-def _visible_reviews(queryset: QuerySet, request, prefix: str = "") -> QuerySet:
-    access = access_for(request.user)
-    if access.sees_every_unit:
-        return queryset
-    return queryset.filter(
-        Q(**{f"{prefix}unit_id__in": access.visible_unit_ids})
-        | Q(**{f"{prefix}participants": request.user})
-    ).distinct()
-
-
 @extend_schema_view(
     list=extend_schema(summary="Review meetings of the units you see"),
     retrieve=extend_schema(summary="A review meeting"),
@@ -110,7 +103,7 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
         reviews = ReviewMeeting.objects.select_related(
             "unit", "cycle", "facilitator"
         ).prefetch_related("participants")
-        return _visible_reviews(reviews, self.request)
+        return access_for(self.request.user).restrict(reviews)
 
 
 @extend_schema_view(
@@ -137,14 +130,7 @@ class DecisionViewSet(
         decisions = Decision.objects.select_related("decided_by", "review").prefetch_related(
             "kpis", "objectives"
         )
-        access = access_for(self.request.user)
-        if access.sees_every_unit:
-            return decisions
-        return decisions.filter(
-            Q(review__unit_id__in=access.visible_unit_ids)
-            | Q(objectives__unit_id__in=access.visible_unit_ids)
-            | Q(kpis__unit_id__in=access.visible_unit_ids)
-        ).distinct()
+        return access_for(self.request.user).restrict(decisions)
 
     def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -169,3 +155,74 @@ class DecisionViewSet(
         except DjangoValidationError as error:
             raise serializers.ValidationError({"review": error.messages}) from None
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class TensionSerializer(serializers.ModelSerializer):
+    url = SelfLink(view_name="tension-detail")
+    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
+    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
+
+    class Meta:
+        model = Tension
+        fields = [
+            "id",
+            "url",
+            "objective",
+            "objective_url",
+            "key_result",
+            "kpi",
+            "kpi_url",
+            "description",
+            "state",
+            "trade_off",
+            "decision",
+            "created_at",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class TradeOffSerializer(serializers.Serializer):
+    trade_off = serializers.CharField(
+        max_length=2000, help_text="Which side gives way, how far, and until when."
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Known conflicts between objectives and KPIs you see"),
+    retrieve=extend_schema(summary="A tension"),
+)
+class TensionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Tension.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = TensionSerializer
+    filterset_fields = ["state", "objective", "kpi"]
+    ordering_fields = ["created_at", "id"]
+    ordering = ["id"]
+    object_permissions = {
+        "decide": "alignment.decide_tension",
+        "default": "alignment.see_tension",
+    }
+
+    def get_queryset(self):
+        tensions = Tension.objects.select_related("objective", "kpi")
+        return access_for(self.request.user).restrict(tensions)
+
+    @extend_schema(
+        request=TradeOffSerializer,
+        summary="Decide the trade-off: it becomes a decision on the KPI's chart",
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None) -> Response:
+        tension = self.get_object()
+        body = TradeOffSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            decided = tension_decide(
+                tension=tension, by=request.user, trade_off=body.validated_data["trade_off"]
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
+        return Response(self.get_serializer(decided).data)

@@ -7,13 +7,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from alignment.access import access_for
-from alignment.models import OrgUnit, User
-from alignment.selectors import in_subtree_of
 from kpis.models import KPI
 from objectives.models import Cycle, Objective
 from okrplatform.concurrency import ConcurrentEditForm
 from okrplatform.forms import BootstrapFormMixin
+from okrplatform.org.access import access_for
+from okrplatform.org.models import OrgUnit, User
+from okrplatform.org.selectors import in_subtree_of
 
 from .models import Decision, ObjectiveGrade, ReviewMeeting
 
@@ -151,3 +151,13 @@ class CloseForm(BootstrapFormMixin, forms.ModelForm):
         model = ReviewMeeting
         fields = ["what_worked", "what_did_not", "what_we_change"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class TradeOffForm(BootstrapFormMixin, forms.Form):
+    trade_off = forms.CharField(
+        label=_("Trade-off decision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Which side gives way, how far, and until when."),
+        error_messages={"required": _("Write down the trade-off: which side gives way.")},
+    )

@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from alignment.models import User
-from alignment.selectors import in_subtree_of
-from kpis.conflicts import KPI_NOISE
 from kpis.health import KPIDirection
-from kpis.models import KPI, KPILink, Measurement
-from objectives.models import Cycle, KeyResult, Objective
+from kpis.models import KPI, Measurement
+from objectives.conflicts import KPI_NOISE
+from objectives.models import Cycle, KeyResult, KPILink, Objective
 from objectives.progress import weighted_progress
+from okrplatform.org.models import User
+from okrplatform.org.selectors import in_subtree_of
 
 from .models import KeyResultGrade, ObjectiveGrade, ReviewMeeting
 

@@ -15,10 +15,10 @@ from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from alignment.models import OrgUnit, UnitRollup
-from alignment.selectors import in_subtree_of
-from objectives.models import Cycle, KeyResult, Objective
+from objectives.models import Cycle, KeyResult, Objective, UnitRollup
 from objectives.progress import ASPIRATIONAL_SUCCESS_MARK, COMMITTED_SUCCESS_MARK
+from okrplatform.org.models import OrgUnit
+from okrplatform.org.selectors import in_subtree_of
 
 from .models import ObjectiveGrade
 

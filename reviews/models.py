@@ -21,6 +21,11 @@ grade_validators = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))
 class ReviewMeeting(models.Model):
     """A unit's review of a cycle: its agenda comes from live data, its outcome is recorded."""
 
+    class Visibility:
+        units = ("unit_id",)
+        people = ("participants",)
+        distinct = True
+
     class State(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         HELD = "held", _("Held")
@@ -91,6 +96,10 @@ class ReviewMeeting(models.Model):
 
 class Decision(models.Model):
     """What was decided, by whom and when, with the KPIs and objectives it concerns."""
+
+    class Visibility:
+        units = ("review__unit_id", "objectives__unit_id", "kpis__unit_id")
+        distinct = True
 
     review = models.ForeignKey(
         ReviewMeeting,

@@ -1,4 +1,4 @@
-"""Writes of the reviews app that are more than a form's save."""
+"""Writes of the reviews app: every page and API route that changes a review goes through here."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from alignment.models import User
+from okrplatform.org.models import User
 
-from .forms import DecisionForm
+from .forms import DecisionForm, ReviewForm
 from .models import Decision, ReviewMeeting
 
 
@@ -26,3 +26,9 @@ def decision_record(*, review: ReviewMeeting, by: User, form: DecisionForm) -> D
     decision.save()
     form.save_m2m()
     return decision
+
+
+@transaction.atomic
+def review_plan(*, form: ReviewForm) -> ReviewMeeting:
+    """Plan a review meeting (or change its plan) from its validated form."""
+    return form.save()

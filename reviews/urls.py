@@ -13,6 +13,7 @@ urlpatterns = [
     path("reviews/<int:pk>/grades/", views.review_grades, name="review_grades"),
     path("reviews/<int:pk>/close/", views.review_close_view, name="review_close"),
     path("reviews/<int:pk>/export.xlsx", views.review_export, name="review_export"),
+    path("tensions/<int:pk>/", views.tension_detail, name="tension_detail"),
     path("tools/okr-or-kpi/", views.okr_or_kpi, name="tool_okr_or_kpi"),
     path("tools/roi/", views.roi, name="tool_roi"),
 ]

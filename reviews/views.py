@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,20 +16,23 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alignment.access import access_for
-from alignment.scope import requested_cycle, requested_id, requested_unit
-from alignment.selectors import default_cycle
+from alignment.models import Tension
 from objectives.models import Cycle
+from objectives.scope import requested_cycle
+from objectives.selectors import default_cycle
+from okrplatform.org.access import access_for
+from okrplatform.org.scope import requested_id, requested_unit
 
 from . import tools
 from .agenda import Agenda, review_agenda
 from .export import review_workbook
-from .forms import CloseForm, DecisionForm, GradeForm, ReviewForm, decision_choices
+from .forms import CloseForm, DecisionForm, GradeForm, ReviewForm, TradeOffForm, decision_choices
 from .grading import GradeInput, grades_save, grading_sheet, review_close
 from .health import program_health
 from .models import ReviewMeeting
 from .presentation import review_slides
-from .services import decision_record
+from .services import decision_record, review_plan
+from .tensions import tension_decide
 from .tools_forms import RecommenderForm, ROIForm
 
 REVIEW_PAGE = "reviews/review_detail.html"
@@ -50,11 +52,7 @@ def _get_review(request: HttpRequest, pk: int, permission: str = "reviews.see_re
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
-    reviews = ReviewMeeting.objects.select_related("unit", "cycle", "facilitator")
-    if not access.sees_everything:
-        reviews = reviews.filter(
-            Q(unit_id__in=access.visible_unit_ids) | Q(participants=request.user)
-        ).distinct()
+    reviews = access.restrict(ReviewMeeting.objects.select_related("unit", "cycle", "facilitator"))
     now = timezone.now()
     return render(
         request,
@@ -88,7 +86,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial=initial, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        review = form.save()
+        review = review_plan(form=form)
         messages.success(request, _("Review planned; its agenda builds itself from the data."))
         return redirect("review_detail", pk=review.pk)
     return render(
@@ -330,3 +328,42 @@ def roi(request: HttpRequest) -> HttpResponse:
     form = ROIForm(request.GET or None)
     result = tools.framework_roi(form.as_input()) if form.is_valid() else None
     return render(request, "reviews/tools_roi.html", {"form": form, "result": result})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tension_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A known conflict between an objective and a KPI; managers on either side decide it."""
+    tension = get_object_or_404(
+        Tension.objects.select_related(
+            "objective__unit", "objective__owner", "kpi__unit", "kpi__owner", "decision"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm("alignment.see_tension", tension):
+        raise PermissionDenied
+    can_decide = tension.state == Tension.State.OPEN and request.user.has_perm(
+        "alignment.decide_tension", tension
+    )
+    form = TradeOffForm(request.POST if request.method == "POST" else None) if can_decide else None
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                tension_decide(
+                    tension=tension, by=request.user, trade_off=form.cleaned_data["trade_off"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Trade-off recorded; it shows as a decision on the KPI's chart.")
+                )
+                return redirect("tension_detail", pk=pk)
+    return render(
+        request,
+        "alignment/tension_detail.html",
+        {"tension": tension, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )

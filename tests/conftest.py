@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from alignment.models import Membership, OrgUnit
 from okrplatform.celery import app as celery_app
+from okrplatform.org.models import Membership, OrgUnit
 
 from .factories import CycleFactory, MembershipFactory, OrgUnitFactory, UserFactory
 

@@ -8,11 +8,20 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from alignment.models import Membership, OrgUnit, Perspective, Tension, User
+from alignment.models import Tension
 from kpis.health import Frequency, KPIDirection
-from kpis.models import KPI, Intervention, KPILink, Measurement
-from objectives.models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from kpis.models import KPI, Measurement, Perspective
+from objectives.models import (
+    CheckIn,
+    Cycle,
+    Initiative,
+    Intervention,
+    KeyResult,
+    KPILink,
+    Objective,
+)
 from objectives.progress import Direction
+from okrplatform.org.models import Membership, OrgUnit, User
 from reviews.models import Decision, ReviewMeeting
 
 
@@ -182,9 +191,8 @@ def a_bit_of_everything(*, unit: OrgUnit, cycle: Cycle, owner: User) -> Objectiv
     """One connected slice of the domain: an objective with KRs, check-ins, a KPI with
     measurements and links, an intervention with a note, a tension, an initiative, a review with
     a decision and grades. Calling it n times grows every table n-fold."""
-    from alignment.models import Notification, Reminder
-    from kpis.models import InterventionNote
-    from objectives.models import InitiativeContribution
+    from objectives.models import InitiativeContribution, InterventionNote
+    from okrplatform.org.models import Notification, Reminder
     from reviews.models import KeyResultGrade, ObjectiveGrade
 
     team = OrgUnitFactory(parent=unit)

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from alignment.models import Membership, Tension
+from alignment.models import Tension
 from kpis.health import KPIDirection
-from kpis.models import Intervention, Measurement
-from objectives.models import CheckIn, Cycle
+from kpis.models import Measurement
+from objectives.models import CheckIn, Cycle, Intervention
 from objectives.progress import Direction, MetricType
+from okrplatform.org.models import Membership
 from reviews.models import ObjectiveGrade
 from tests.factories import (
     CheckInFactory,

@@ -12,14 +12,20 @@ from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import timezone
 
-from alignment.access import access_for
 from alignment.cascade import alignment_map
-from alignment.models import Membership, OrgUnit, Tension, User
+from alignment.models import Tension
 from alignment.strategy_map import strategy_map
 from alignment.xmatrix import x_matrix
-from kpis.models import KPI, Intervention, KPILink
-from objectives.models import CheckIn, Cycle, KeyResult, Objective
-from objectives.spreadsheets import apply_import, export_workbook, plan_import, read_spreadsheet
+from kpis.models import KPI
+from objectives.models import CheckIn, Cycle, Intervention, KeyResult, KPILink, Objective
+from okrplatform.exchange.spreadsheets import (
+    apply_import,
+    export_workbook,
+    plan_import,
+    read_spreadsheet,
+)
+from okrplatform.org.access import access_for
+from okrplatform.org.models import Membership, OrgUnit, User
 from reviews.models import Decision, ObjectiveGrade, ReviewMeeting
 
 pytestmark = pytest.mark.django_db

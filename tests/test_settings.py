@@ -104,5 +104,6 @@ def test_celery_is_configured_for_at_least_once_delivery_applied_once():
         "kpis.tasks.evaluate_kpi_health",
         "objectives.tasks.send_check_in_reminders",
         "kpis.tasks.send_stale_kpi_reminders",
+        "okrplatform.outbox.tasks.relay_outbox",
     }
     assert app.tasks["objectives.tasks.recompute_rollups"].delay_on_commit

@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from objectives.display import number, status_badge
+from okrplatform.display import number, status_badge
 
 register = template.Library()
 

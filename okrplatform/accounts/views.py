@@ -27,7 +27,7 @@ from .forms import PasswordChangeForm, PasswordResetForm, ProfileForm, SetPasswo
 from .languages import language_not_offered_notice
 
 if TYPE_CHECKING:
-    from alignment.models import User
+    from okrplatform.org.models import User
 
 
 def password_sign_in_required(

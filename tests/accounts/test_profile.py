@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from alignment.models import Reminder
-from alignment.notifications import notify, send_weekly_digest
+from okrplatform.org.models import Reminder
+from okrplatform.org.notifications import notify, send_weekly_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +117,7 @@ def test_without_notification_mails_the_notice_stays_in_the_app(bob):
     assert mail.outbox == []
 
 
+@pytest.mark.django_db(transaction=True)  # the digest's e-mails leave as each digest commits
 def test_without_the_digest_no_weekly_mail_is_sent(bob, alice):
     bob.email, alice.email = "bob@helix.example", "alice@helix.example"
     bob.email_check_in_digest = False

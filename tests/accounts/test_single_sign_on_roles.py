@@ -10,9 +10,9 @@ import re
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from alignment.models import Membership
 from okrplatform.accounts.group_roles import normalise_group_roles
 from okrplatform.accounts.oidc import OIDCBackend, apply_group_roles
+from okrplatform.org.models import Membership
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from alignment.access import CONTRIBUTOR, MANAGER, VIEWER, Access
-from alignment.models import Membership
+from okrplatform.org.access import CONTRIBUTOR, MANAGER, VIEWER, Access
+from okrplatform.org.models import Membership
 from tests.factories import MembershipFactory, OrgUnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

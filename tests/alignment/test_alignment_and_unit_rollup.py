@@ -7,8 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from alignment.models import UnitRollup
-from objectives.models import Objective
+from objectives.models import Objective, UnitRollup
 from objectives.rollups import recompute_all
 from tests.factories import CheckInFactory, CycleFactory, KeyResultFactory, ObjectiveFactory
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from alignment import cascade
-from alignment.access import access_for
 from alignment.cascade import alignment_map
 from objectives.models import Objective
+from okrplatform.org.access import access_for
 
 pytestmark = pytest.mark.django_db
 

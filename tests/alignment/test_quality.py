@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from alignment.access import access_for
 from alignment.quality import quality_warnings
 from kpis.health import Health
 from objectives.progress import MetricType
 from objectives.rollups import recompute_all
+from okrplatform.org.access import access_for
 from tests.factories import KeyResultFactory, KPIFactory, ObjectiveFactory, TensionFactory
 
 pytestmark = pytest.mark.django_db

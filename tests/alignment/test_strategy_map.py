@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from alignment.access import access_for
-from alignment.models import Perspective
 from alignment.strategy_map import ALIGNS, SUPPORTS, strategy_map
+from kpis.models import Perspective
+from okrplatform.org.access import access_for
 from tests.factories import KPIFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

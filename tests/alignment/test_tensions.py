@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from alignment.models import Tension
-from alignment.tensions import tension_decide
+from reviews.tensions import tension_decide
 from tests.factories import KPIFactory, ObjectiveFactory, TensionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 
 from alignment import xmatrix
-from alignment.access import access_for
 from alignment.xmatrix import STRONG, WEAK, x_matrix
-from kpis.models import KPILink
-from objectives.models import InitiativeContribution
+from objectives.models import InitiativeContribution, KPILink
+from okrplatform.org.access import access_for
 from tests.factories import (
     InitiativeFactory,
     KeyResultFactory,

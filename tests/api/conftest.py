@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from alignment.models import ApiToken
 from objectives.rollups import recompute_all
+from okrplatform.org.models import ApiToken
 from tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
 
 

@@ -10,7 +10,7 @@ from django.db.backends.signals import connection_created
 from django.test.utils import CaptureQueriesContext
 
 from objectives.models import Objective
-from okrplatform import api_cache
+from okrplatform.org import api_cache
 from tests.factories import ObjectiveFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # writes commit, as in production

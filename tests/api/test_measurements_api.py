@@ -115,9 +115,11 @@ def test_one_bad_item_saves_nothing_and_every_bad_item_is_named(api, bob, throug
         (6, "period"),
         (7, "value"),
     ]
+    # A KPI out of the person's sight is as unknown as a typo: its name is not told.
     assert response.json()["errors"][3]["message"] == (
-        f"You may not record values for “{foreign.name}”."
+        f"There is no KPI with the code “{foreign.code}”."
     )
+    assert foreign.name not in response.content.decode()
     assert not Measurement.objects.exists()
 
 
@@ -180,3 +182,25 @@ def test_measurements_are_listed_by_kpi_code_and_period(api, bob, throughput):
         monday(1).isoformat(),
     ]
     assert KPI.objects.get(code="emea-throughput").latest_period == monday(1)
+
+
+def test_permission_comes_before_validation_and_unseen_kpis_are_unknown(
+    api, bob, vera, charlie, throughput
+):
+    api(bob).post(
+        "/api/measurements/",
+        {"kpi": "emea-throughput", "period": monday(1).isoformat(), "value": "50000"},
+        format="json",
+    )
+    again = {"kpi": "emea-throughput", "period": monday(1).isoformat(), "value": "not a number"}
+
+    # Vera sees the KPI but records nothing: refused before her input is looked at.
+    refused = api(vera).post("/api/measurements/", again, format="json")
+    assert refused.status_code == 403
+    assert "number" not in refused.content.decode()
+    # Charlie does not see it: to him it does not exist, and nothing about it is told.
+    unknown = api(charlie).post("/api/measurements/", again, format="json")
+    assert unknown.status_code == 400
+    assert set(unknown.json()) == {"kpi", "value"}
+    assert throughput.name not in unknown.content.decode()
+    assert Measurement.objects.count() == 1

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from alignment.models import Tension
-from kpis.models import Intervention
+from objectives.models import Intervention
 from reviews.models import Decision
 from tests.factories import (
     InitiativeFactory,

@@ -19,7 +19,7 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from alignment.models import ApiToken
+from okrplatform.org.models import ApiToken
 
 FUZZ = SchemathesisConfig.from_str(
     """

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from alignment.models import ApiToken
 from okrplatform.api import TokenWriteThrottle
+from okrplatform.org.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

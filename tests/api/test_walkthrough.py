@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from alignment.models import ApiToken, Membership
 from kpis.health import Frequency
 from objectives.models import CheckIn, Objective
+from okrplatform.org.models import ApiToken, Membership
 from tests.factories import KPIFactory, MembershipFactory, UserFactory
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "api_walkthrough.py"

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from alignment import cascade
-from alignment.models import OrgUnit
 from objectives.models import Objective
+from okrplatform.org.models import OrgUnit
 
 from .conftest import page_fits_its_width, screenshot, sign_in
 

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from alignment.models import User
-from kpis.models import KPI, Intervention
-from objectives.models import Objective
+from kpis.models import KPI
+from objectives.models import Intervention, Objective
+from okrplatform.org.models import User
 
 from .conftest import page_fits_its_width, screenshot, sign_in
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from alignment.models import OrgUnit, User
 from kpis.models import KPI
+from okrplatform.org.models import OrgUnit, User
 from reviews.models import Decision, ReviewMeeting
 
 from .conftest import screenshot, sign_in

@@ -5,6 +5,7 @@ out signs her out at the provider too."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -21,8 +22,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
-from alignment.models import Membership
 from okrplatform.accounts.management.commands.oidc_endpoints import discover_endpoints
+from okrplatform.org.models import Membership
 from tests.factories import MembershipFactory, UserFactory
 
 from .conftest import screenshot
@@ -137,6 +138,10 @@ def single_sign_on(settings, identity_provider, company, emea):
         *settings.AUTHENTICATION_BACKENDS,
         "okrplatform.accounts.oidc.OIDCBackend",
     ]
+    # As settings.py does from OIDC_OP_* at start-up: the sign-out form's answer goes there.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = ["'self'", identity_provider.issuer]
+    settings.CONTENT_SECURITY_POLICY = policy
     return identity_provider
 
 

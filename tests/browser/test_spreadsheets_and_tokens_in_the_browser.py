@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from alignment.models import OrgUnit, User
 from objectives.models import KeyResult
+from okrplatform.org.models import OrgUnit, User
 
 from .conftest import screenshot, sign_in
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from kpis.conflicts import possible_conflicts
 from kpis.health import KPIDirection
-from kpis.models import KPILink
+from objectives.conflicts import possible_conflicts
+from objectives.models import KPILink
 from objectives.rollups import recompute_all
 from tests.factories import (
     CheckInFactory,

@@ -9,15 +9,16 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from alignment.models import Notification
-from kpis.interventions import (
+from kpis.models import DataSource
+from kpis.services import MeasurementInput, measurements_save
+from objectives.interventions import (
     intervention_acknowledge,
     intervention_add_note,
     intervention_resolve,
     interventions_update,
 )
-from kpis.models import DataSource, Intervention, KPILink
-from kpis.services import MeasurementInput, measurements_save
+from objectives.models import Intervention, KPILink
+from okrplatform.org.models import Notification
 from tests.factories import KPIFactory, KPILinkFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kpis.models import Intervention, KPILink, Measurement
+from kpis.models import Measurement
 from kpis.rollups import refresh_kpis
+from objectives.models import Intervention, KPILink
 from tests.factories import (
     DecisionFactory,
     InterventionFactory,

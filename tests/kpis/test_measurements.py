@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from kpis.health import Health
 from kpis.models import DataSource, Measurement
-from kpis.services import MeasurementInput, follow_kpis_into_key_results, measurements_save
+from kpis.services import MeasurementInput, measurements_save
 from objectives.models import CheckIn
+from objectives.services import check_ins_record_from_kpis
 from tests.factories import (
     CycleFactory,
     KeyResultFactory,
@@ -110,7 +111,7 @@ class TestDrivenKeyResults:
     def test_the_same_latest_value_is_not_checked_in_twice(self, kpi, key_result):
         save(MeasurementInput(kpi, THIS_MONTH, D("93.5")))
         save(MeasurementInput(kpi, THIS_MONTH, D("93.5")))
-        follow_kpis_into_key_results()
+        check_ins_record_from_kpis()
         assert CheckIn.objects.filter(key_result=key_result).count() == 1
 
     def test_a_corrected_latest_value_is_checked_in_again(self, kpi, key_result):

@@ -12,7 +12,8 @@ from kpis.reminders import remind_owners_of_stale_kpis
 from kpis.rollups import refresh_kpis
 from tests.factories import KPIFactory, MeasurementFactory
 
-pytestmark = pytest.mark.django_db
+# The digest runs in a task, outside any transaction: its e-mails leave as each digest commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_owners_of_stale_kpis_get_one_digest_a_week(alice, bob):

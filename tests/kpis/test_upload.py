@@ -139,10 +139,18 @@ def test_a_missing_column_is_named(client, bob, kpis):
     assert "The column “period” is missing." in page
 
 
-def test_people_may_upload_only_for_kpis_they_record_for(client, charlie, kpis):
-    client.force_login(charlie)
+def test_people_may_upload_only_for_kpis_they_record_for(client, vera, kpis):
+    client.force_login(vera)  # sees EMEA's KPIs as a viewer, records none
     page = upload(client, csv_file(f"kpi,period,value\notd,{MONTH},95\n")).content.decode()
     assert "You may not record values for “On-time delivery”." in page
+    assert not Measurement.objects.exists()
+
+
+def test_a_kpi_someone_does_not_see_is_unknown_to_them(client, charlie, kpis):
+    client.force_login(charlie)  # APAC: EMEA Logistics' KPIs are out of sight
+    page = upload(client, csv_file(f"kpi,period,value\notd,{MONTH},95\n")).content.decode()
+    assert "There is no KPI with the code “otd”." in page
+    assert "On-time delivery" not in page
     assert not Measurement.objects.exists()
 
 

@@ -7,9 +7,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from alignment.models import Notification
 from objectives.catchball import actions_for, catchball_turn
 from objectives.models import CatchballMessage, Objective
+from okrplatform.org.models import Notification
 from tests.factories import ObjectiveFactory
 
 pytestmark = pytest.mark.django_db

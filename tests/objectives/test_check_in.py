@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from alignment.models import UnitRollup
-from objectives.models import CheckIn
+from objectives.models import CheckIn, UnitRollup
 from objectives.progress import Direction, Status
 from objectives.services import check_in_record
 from tests.factories import CheckInFactory, CycleFactory, KeyResultFactory, ObjectiveFactory

@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from alignment.models import Notification
 from objectives.deployment import deployment_comparison, objective_deploy
 from objectives.models import Objective
 from objectives.progress import MetricType
 from objectives.rollups import recompute_all
+from okrplatform.org.models import Notification
 from tests.factories import (
     CheckInFactory,
     KeyResultFactory,

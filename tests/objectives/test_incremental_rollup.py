@@ -11,8 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from alignment.models import UnitRollup
-from objectives.models import Cycle, KeyResult, Objective
+from objectives.models import Cycle, KeyResult, Objective, UnitRollup
 from objectives.rollups import recompute_all, rollup_after_check_in
 from objectives.services import check_in_record
 from tests.factories import (

@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from alignment.models import UnitRollup
-from objectives.models import KeyResult, Objective
+from objectives.models import KeyResult, Objective, UnitRollup
 from objectives.rollups import recompute_all
 from tests.factories import CheckInFactory, KeyResultFactory, ObjectiveFactory
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from alignment.models import Membership
 from objectives.models import Objective
 from objectives.rollups import recompute_all
+from okrplatform.org.models import Membership
 from tests.factories import (
     CheckInFactory,
     InitiativeFactory,

@@ -8,13 +8,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from alignment.models import Reminder
 from objectives.models import Cycle
 from objectives.reminders import remind_owners_of_stale_key_results
 from objectives.rollups import recompute_all
+from okrplatform.org.models import Reminder
 from tests.factories import CheckInFactory, CycleFactory, KeyResultFactory, ObjectiveFactory
-
-pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -33,6 +31,10 @@ def key_result_checked_in(owner, cycle, days_ago: int | None, title: str):
     if days_ago is not None:
         CheckInFactory(key_result=key_result, created_at=timezone.now() - timedelta(days=days_ago))
     return key_result
+
+
+# The digest runs in a task, outside any transaction: its e-mails leave as each digest commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_owners_hear_of_key_results_quiet_for_a_week_with_links(bob, alice, this_quarter, now):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from kpis.models import KPI
 from objectives.models import KeyResult, Objective
-from objectives.spreadsheets import (
+from okrplatform.exchange.spreadsheets import (
     apply_import,
     export_csv,
     export_workbook,

@@ -11,8 +11,7 @@ import pytest
 from django.utils import timezone
 
 from kpis.health import KPIDirection
-from kpis.models import KPILink
-from objectives.models import Objective
+from objectives.models import KPILink, Objective
 from objectives.rollups import recompute_all
 from tests.factories import (
     CheckInFactory,

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from alignment.models import Membership
-from kpis.models import Intervention
-from kpis.selectors import chart_data, kpi_for_page
+from alignment.selectors import kpi_for_page
+from kpis.selectors import chart_data
+from objectives.models import Intervention
+from okrplatform.org.models import Membership
 from reviews.models import Decision, ObjectiveGrade, ReviewMeeting
 from tests.factories import (
     DecisionFactory,

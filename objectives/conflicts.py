@@ -1,0 +1,114 @@
+"""Possible conflicts: an objective's key results improve while a KPI that guards it worsens.
+
+The throughput-versus-cost case: the cost KRs move, the throughput the regions live by slides.
+Flagged from the numbers of the last four weeks, before anybody declares a tension.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils import timezone
+
+from kpis.health import KPIDirection
+from kpis.models import KPI, Measurement
+
+from .models import CheckIn, KeyResult, KPILink, Objective
+from .progress import weighted_progress
+
+LOOK_BACK = timedelta(weeks=4)
+# Less than this much movement is noise: half a point of progress, one percent of a KPI's value.
+PROGRESS_NOISE = 0.005
+KPI_NOISE = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class PossibleConflict:
+    objective: Objective
+    kpi: KPI
+    progress_then: float
+    progress_now: float
+    kpi_then: object
+    kpi_now: object
+
+    @property
+    def points_gained(self) -> int:
+        return round((self.progress_now - self.progress_then) * 100)
+
+
+def possible_conflicts(
+    links: Iterable[KPILink], now: datetime | None = None
+) -> list[PossibleConflict]:
+    """For these guard links: the ones whose objective improved while the KPI worsened over the
+    last four weeks. Three queries, however many links."""
+    guard_links = [link for link in links if link.kind == KPILink.Kind.GUARDS]
+    if not guard_links:
+        return []
+    then = (now or timezone.now()) - LOOK_BACK
+    kpi_then = _kpi_values_then({link.kpi_id for link in guard_links}, then)
+    objectives = _objectives_then({link.objective_id for link in guard_links}, then)
+    conflicts = []
+    for link in guard_links:
+        objective = objectives[link.objective_id]
+        kpi = link.kpi
+        before = kpi_then.get(kpi.pk)
+        if before is None or kpi.latest_value is None or objective.progress_then is None:
+            continue
+        tolerance = abs(before) * KPI_NOISE
+        worse = (
+            kpi.latest_value < before - tolerance
+            if kpi.direction == KPIDirection.HIGHER_IS_BETTER
+            else kpi.latest_value > before + tolerance
+        )
+        improved = (objective.progress or 0) > objective.progress_then + PROGRESS_NOISE
+        if worse and improved:
+            conflicts.append(
+                PossibleConflict(
+                    objective,
+                    kpi,
+                    objective.progress_then,
+                    objective.progress or 0,
+                    before,
+                    kpi.latest_value,
+                )
+            )
+    return conflicts
+
+
+def _kpi_values_then(kpi_ids: set[int], then: datetime) -> dict:
+    values = (
+        KPI.objects.filter(pk__in=kpi_ids)
+        .annotate(
+            value_then=Subquery(
+                Measurement.objects.filter(kpi=OuterRef("pk"), period__lte=then.date())
+                .order_by("-period")
+                .values("value")[:1]
+            )
+        )
+        .values_list("pk", "value_then")
+    )
+    return dict(values)
+
+
+def _objectives_then(objective_ids: set[int], then: datetime) -> dict[int, Objective]:
+    """Each objective with ``progress_then``: the weighted progress of its KRs four weeks ago."""
+    value_then = Subquery(
+        CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__lte=then)
+        .order_by("-created_at", "-id")
+        .values("value")[:1]
+    )
+    objectives = Objective.objects.filter(pk__in=objective_ids).prefetch_related(
+        Prefetch("key_results", KeyResult.objects.annotate(value_then=value_then))
+    )
+    by_id = {}
+    for objective in objectives:
+        objective.progress_then = weighted_progress(
+            (key_result.weight, key_result.progress_at(key_result.value_then))
+            for key_result in objective.key_results.all()
+        )
+        by_id[objective.pk] = objective
+    return by_id

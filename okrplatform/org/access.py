@@ -1,0 +1,159 @@
+"""What one person may see and do in the organisation tree, computed once per request.
+
+A role in a unit holds for that unit and every unit below it; a person also sees the units above
+their own, so that they can follow how their work aligns up to the strategy. Staff see and do
+everything. The predicates in ``alignment/rules.py`` and ``objectives/rules.py`` read this.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TypeVar
+
+from django.db import connection
+from django.db.models import Model, Q, QuerySet
+
+from .models import Membership, OrgUnit, User
+
+M = TypeVar("M", bound=Model)
+
+VIEWER, CONTRIBUTOR, MANAGER = 1, 2, 3
+RANK = {
+    Membership.Role.VIEWER: VIEWER,
+    Membership.Role.CONTRIBUTOR: CONTRIBUTOR,
+    Membership.Role.MANAGER: MANAGER,
+}
+
+# One round trip: each unit reached down from a membership with the best role held there (rank
+# 1-3), each unit above a membership (rank 0: seen, for alignment, but no role), and the roots of
+# the organisation (rank -1), to tell whether the person sees every unit.
+REACH_SQL = """
+WITH RECURSIVE down(unit_id, rank) AS (
+    SELECT m.unit_id,
+           CASE m.role WHEN %(manager)s THEN 3 WHEN %(contributor)s THEN 2 ELSE 1 END
+    FROM {membership} m
+    WHERE m.user_id = %(user)s
+    UNION ALL
+    SELECT child.id, down.rank
+    FROM {unit} child JOIN down ON child.parent_id = down.unit_id
+),
+up(unit_id) AS (
+    SELECT u.parent_id
+    FROM {unit} u JOIN {membership} m ON m.unit_id = u.id
+    WHERE m.user_id = %(user)s AND u.parent_id IS NOT NULL
+    UNION
+    SELECT u.parent_id
+    FROM {unit} u JOIN up ON u.id = up.unit_id
+    WHERE u.parent_id IS NOT NULL
+)
+SELECT unit_id, MAX(rank) FROM down GROUP BY unit_id
+UNION ALL
+SELECT unit_id, 0 FROM up
+UNION ALL
+SELECT id, -1 FROM {unit} WHERE parent_id IS NULL
+"""
+
+
+class Access:
+    """The units a person sees and the role they hold in each."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.is_staff = bool(user.is_active and user.is_staff)
+
+    @cached_property
+    def _reach(self) -> tuple[dict[int, int], frozenset[int]]:
+        """The rank held at each unit seen, and the roots of the organisation."""
+        if not self.user.is_authenticated:
+            return {}, frozenset()
+        tables = {"membership": Membership._meta.db_table, "unit": OrgUnit._meta.db_table}
+        ranks: dict[int, int] = {}
+        roots = set()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                REACH_SQL.format(**tables),
+                {
+                    "user": self.user.pk,
+                    "manager": Membership.Role.MANAGER,
+                    "contributor": Membership.Role.CONTRIBUTOR,
+                },
+            )
+            for unit_id, rank in cursor.fetchall():
+                if rank < 0:
+                    roots.add(unit_id)
+                else:
+                    ranks[unit_id] = max(rank, ranks.get(unit_id, 0))
+        return ranks, frozenset(roots)
+
+    @property
+    def _ranks(self) -> dict[int, int]:
+        return self._reach[0]
+
+    def rank_at(self, unit_id: int) -> int:
+        return MANAGER if self.is_staff else self._ranks.get(unit_id, 0)
+
+    def sees(self, unit_id: int) -> bool:
+        return self.is_staff or unit_id in self._ranks
+
+    def is_contributor_at(self, unit_id: int) -> bool:
+        return self.rank_at(unit_id) >= CONTRIBUTOR
+
+    def is_manager_at(self, unit_id: int) -> bool:
+        return self.rank_at(unit_id) >= MANAGER
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_staff
+
+    @property
+    def sees_every_unit(self) -> bool:
+        """Staff, or a role at the top of the organisation: then no list needs filtering by unit
+        (which, as a list of a thousand ids, costs more than the page). Only about seeing:
+        staff's other powers stay with ``sees_everything``."""
+        if self.is_staff:
+            return True
+        roots = self._reach[1]
+        return bool(roots) and all(self.rank_at(root) >= VIEWER for root in roots)
+
+    def sees_all_below(self, unit_id: int) -> bool:
+        """A role in a unit holds for every unit below it: then nothing below needs filtering."""
+        return self.rank_at(unit_id) >= VIEWER
+
+    @cached_property
+    def visible_unit_ids(self) -> frozenset[int]:
+        """Every unit seen; meaningless for staff, who see all (check ``sees_everything``)."""
+        return frozenset(self._ranks)
+
+    @cached_property
+    def managed_unit_ids(self) -> frozenset[int]:
+        return frozenset(unit for unit, rank in self._ranks.items() if rank >= MANAGER)
+
+    def restrict(self, queryset: QuerySet[M], *, within: int | None = None) -> QuerySet[M]:
+        """Only the rows of ``queryset`` this person may see: the one place visibility is decided.
+
+        A model says how its rows are seen in ``Visibility``: ``units``, lookups to the unit
+        ids a row belongs to (seeing any one of them is enough), and ``people``, lookups to
+        the people who see a row wherever it is (its owner, its assignees). ``within`` is the pk
+        of a unit the rows are already limited to: a person with a role there sees all of them.
+        """
+        if self.sees_every_unit or (within is not None and self.sees_all_below(within)):
+            return queryset
+        visibility = getattr(queryset.model, "Visibility", None)
+        units = getattr(visibility, "units", ("unit_id",))
+        people = getattr(visibility, "people", ())
+        seen = Q()
+        for lookup in units:
+            seen |= Q(**{f"{lookup}__in": self.visible_unit_ids})
+        for lookup in people:
+            seen |= Q(**{lookup: self.user})
+        restricted = queryset.filter(seen)
+        return restricted.distinct() if getattr(visibility, "distinct", False) else restricted
+
+
+def access_for(user: User) -> Access:
+    """The person's access, cached on the user object, which lives as long as the request."""
+    access = getattr(user, "_okr_access", None)
+    if access is None:
+        access = Access(user)
+        user._okr_access = access
+    return access

@@ -1,0 +1,178 @@
+"""Real services to break: a Redis of the test's own on a free port, a worker (with beat) on it."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+from django.utils import timezone
+
+from okrplatform.celery import app
+from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
+from tests.test_celery_worker import (
+    PROJECT_ROOT,
+    WorkerLog,
+    database_url_of_this_test,
+    forget_broker_pools,
+    wait_for_line,
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class OwnRedis:
+    """A redis-server only this test uses, to stop and start at will."""
+
+    port: int
+    directory: Path
+    process: subprocess.Popen | None = field(default=None)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                client.ping()
+                return
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.1)
+        pytest.fail(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[OwnRedis]:
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have redis-server to break it.")
+        pytest.skip("redis-server is not installed here.")
+    server = OwnRedis(port=free_port(), directory=tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def start_worker(
+    broker: str, schedule: Path, **extra_env: str
+) -> tuple[subprocess.Popen, WorkerLog]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_of_this_test(),
+        "CELERY_BROKER_URL": broker,
+        "DEBUG": "true",
+        **extra_env,
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "okrplatform",
+            "worker",
+            "--beat",
+            "--schedule",
+            str(schedule),
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+            "--hostname=faults@%h",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in worker.stdout], daemon=True
+    ).start()
+    return worker, WorkerLog(lines, wait_for_line(lines, "ready.", timeout=60, worker=worker))
+
+
+@pytest.fixture
+def worker_on_own_redis(own_redis: OwnRedis, tmp_path, monkeypatch) -> Iterator[WorkerLog]:
+    """A worker with beat on the test's Redis; this process enqueues there too."""
+    worker, log = start_worker(own_redis.url, tmp_path / "beat-schedule")
+    monkeypatch.setenv("CELERY_BROKER_URL", own_redis.url)
+    forget_broker_pools()
+    eager, broker = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.update(task_always_eager=False, broker_url=own_redis.url)
+    try:
+        yield log
+    finally:
+        app.conf.update(task_always_eager=eager, broker_url=broker)
+        forget_broker_pools()
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        print(log.text())  # shown by pytest when the test fails
+
+
+@pytest.fixture
+def key_result(bob, emea_logistics, this_quarter):
+    """Bob's key result in his team's objective this quarter: 0 → 200 parcels."""
+    objective = ObjectiveFactory(unit=emea_logistics, cycle=this_quarter, title="Cut cost")
+    return KeyResultFactory(
+        objective=objective,
+        owner=bob,
+        title="Parcels on dense routes",
+        start_value=0,
+        target_value=200,
+    )
+
+
+@pytest.fixture
+def this_quarter(db):
+    today = timezone.localdate()
+    return CycleFactory(start_date=today - timedelta(days=45), end_date=today + timedelta(days=45))
