@@ -28,6 +28,7 @@ from health_check import Cache, Database, HealthCheck
 from health_check.base import HealthCheckResult
 from health_check.contrib.celery import Ping
 from health_check.exceptions import ServiceUnavailable
+from kombu import Connection
 
 # Once seen applied, migrations stay applied for this process (new ones come with new code,
 # which means a new process): the migration graph is not loaded on every probe.
@@ -64,11 +65,10 @@ class Broker(HealthCheck):
     )
 
     def run(self) -> None:
-        from okrplatform.celery import app
-
         seconds = self.timeout.total_seconds()
         try:
-            with app.connection_for_write(connect_timeout=seconds) as connection:
+            # A connection of its own to the configured broker, not one from Celery's pools.
+            with Connection(settings.CELERY_BROKER_URL, connect_timeout=seconds) as connection:
                 connection.ensure_connection(max_retries=1, timeout=seconds)
         except Exception as error:  # kombu raises the transport's own errors
             raise ServiceUnavailable("Broker unreachable") from error
