@@ -10,7 +10,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from okrplatform.concurrency import ConcurrentEditForm
-from okrplatform.forms import BootstrapFormMixin, measured_value_field
+from okrplatform.forms import BootstrapFormMixin, LocalizedDecimalField, measured_value_field
 from okrplatform.org.access import access_for
 from okrplatform.org.models import OrgUnit, User
 
@@ -88,6 +88,7 @@ class ObjectiveForm(BootstrapFormMixin, ConcurrentEditForm):
             "version",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"weight": LocalizedDecimalField}
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -143,6 +144,11 @@ class KeyResultForm(BootstrapFormMixin, ConcurrentEditForm):
             "weight",
             "version",
         ]
+        field_classes = {
+            "start_value": LocalizedDecimalField,
+            "target_value": LocalizedDecimalField,
+            "weight": LocalizedDecimalField,
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -150,9 +156,6 @@ class KeyResultForm(BootstrapFormMixin, ConcurrentEditForm):
         self.fields["title"].label = _("Key result")
         # A yes/no result needs no numbers: the model sets them to 0 and 1.
         self.fields["target_value"].required = False
-        for name in ("start_value", "target_value", "weight"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
@@ -163,6 +166,14 @@ class KeyResultForm(BootstrapFormMixin, ConcurrentEditForm):
 
 
 class BaseKeyResultFormSet(BaseInlineFormSet):
+    def get_form_kwargs(self, index: int | None) -> dict:
+        """A new key result starts with the objective's owner as its owner."""
+        kwargs = super().get_form_kwargs(index)
+        is_new = index is None or index >= self.initial_form_count()
+        if is_new and self.instance.owner_id:
+            kwargs["initial"] = {"owner": self.instance.owner_id, **kwargs.get("initial", {})}
+        return kwargs
+
     def clean(self) -> None:
         super().clean()
         for form in self.deleted_forms:

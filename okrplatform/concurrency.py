@@ -98,6 +98,13 @@ class ConcurrentEditForm(forms.ModelForm):
             raise ValidationError(edit_conflict_message(self.instance), code="edit_conflict")
         return cleaned_data
 
+    def has_changed(self) -> bool:
+        """Whether the person changed anything: the hidden version of a blank extra formset row
+        reads 0 against no initial value, and must not make that row look filled in."""
+        version_field = getattr(self.instance, "_concurrencymeta", None)
+        ignored = {version_field.field.name} if version_field is not None else set()
+        return any(name not in ignored for name in self.changed_data)
+
     def _arm_for_informed_resave(self, name: str, current_version: int) -> None:
         field = self.fields[name]
         assert isinstance(field, VersionField)

@@ -42,9 +42,13 @@ def progress_bar(progress: float | None, status: str = "", status_label: str = "
     )
 
 
+def without_trailing_zeros(value: Decimal) -> Decimal:
+    """8.4000 as 8.4 and 95.0000 as 95 (never 9.5E+1), the way a person writes them."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def number(value: Decimal | None) -> str:
     """A stored value as people write it: localised, grouped, without trailing zeros."""
     if value is None:
         return "—"
-    value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    return number_format(value, force_grouping=True)
+    return number_format(without_trailing_zeros(value), force_grouping=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .display import without_trailing_zeros
 
 
 class BootstrapFormMixin:
@@ -46,13 +50,38 @@ class SpreadsheetUploadForm(BootstrapFormMixin, forms.Form):
     )
 
 
+class DecimalInput(forms.TextInput):
+    """A number in the reader's format (8,4 in German), as a text field with a decimal keypad.
+
+    A browser drops a localised value from ``<input type="number">`` (it only takes 8.4), so a
+    German page would show the field empty and refuse the save.
+    """
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            value = without_trailing_zeros(value)
+        return super().format_value(value)
+
+
+class LocalizedDecimalField(forms.DecimalField):
+    """A decimal read and shown the person's way: 7,5 in German, 7.5 in English."""
+
+    widget = DecimalInput
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["localize"] = True
+        super().__init__(*args, **kwargs)
+
+
 def measured_value_field() -> forms.DecimalField:
     """A value as check-ins and measurements store it (20 digits, 4 decimals), written the
-    reader's way (``localize``: 7,5 in German)."""
-    return forms.DecimalField(
+    reader's way (7,5 in German)."""
+    return LocalizedDecimalField(
         label=_("Value"),
         max_digits=20,
         decimal_places=4,
-        localize=True,
         error_messages={"invalid": _("Enter a number, such as 42 or 7.5.")},
     )
