@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models import KPI
-from objectives.models import Cycle, Objective
+from objectives.models import Cycle, KeyResult, Objective
 from okrplatform.concurrency import ConcurrentEditForm
-from okrplatform.forms import BootstrapFormMixin
+from okrplatform.forms import BootstrapFormMixin, LocalizedDecimalField
 from okrplatform.org.access import access_for
 from okrplatform.org.models import OrgUnit, User
 from okrplatform.org.selectors import in_subtree_of
 
+from .grading import GradeInput, SheetLine
 from .models import Decision, ObjectiveGrade, ReviewMeeting
 
 GRADE_MESSAGE = _("A grade runs from 0.0 to 1.0, such as 0.7.")
@@ -63,8 +66,8 @@ class DecisionForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["title", "details", "objectives", "kpis"]
         widgets = {
             "details": forms.TextInput(),
-            "objectives": forms.SelectMultiple(attrs={"size": 3}),
-            "kpis": forms.SelectMultiple(attrs={"size": 3}),
+            "objectives": forms.CheckboxSelectMultiple,
+            "kpis": forms.CheckboxSelectMultiple,
         }
         labels = {"title": _("Decision"), "objectives": _("Objectives"), "kpis": _("KPIs")}
         error_messages = {"title": {"required": _("Say what was decided.")}}
@@ -92,13 +95,12 @@ def decision_choices(review: ReviewMeeting) -> dict:
 class GradeForm(BootstrapFormMixin, forms.Form):
     """One grade on the sheet: of an objective (with the cause of a miss) or of a key result."""
 
-    score = forms.DecimalField(
+    score = LocalizedDecimalField(
         label=_("Grade"),
         min_value=Decimal(0),
         max_value=Decimal(1),
         max_digits=3,
         decimal_places=2,
-        localize=True,
         error_messages={
             "invalid": GRADE_MESSAGE,
             "min_value": GRADE_MESSAGE,
@@ -130,7 +132,7 @@ class GradeForm(BootstrapFormMixin, forms.Form):
             self.add_error(
                 "reason",
                 _("Say why the grade differs from the suggested %(grade)s.")
-                % {"grade": self.suggested},
+                % {"grade": number_format(self.suggested, decimal_pos=2)},
             )
         if self.success_mark is not None:
             missed = score < self.success_mark
@@ -139,11 +141,92 @@ class GradeForm(BootstrapFormMixin, forms.Form):
                 self.add_error(
                     "miss_cause",
                     _("Below %(mark)s this objective is missed: execution or strategy?")
-                    % {"mark": self.success_mark},
+                    % {"mark": number_format(self.success_mark, decimal_pos=1)},
                 )
             if not missed and cause:
                 self.add_error("miss_cause", _("Only a missed objective has a cause of the miss."))
         return cleaned_data
+
+
+@dataclass
+class GradingRow:
+    """An objective on the sheet: its line, its grade form and one per key result."""
+
+    line: SheetLine
+    form: GradeForm
+    key_results: list[tuple[KeyResult, GradeForm]]
+
+
+class GradingSheetForm:
+    """The whole grading sheet as one form: each objective's grade with its key results'."""
+
+    def __init__(self, data, *, sheet: list[SheetLine]) -> None:
+        self.is_bound = data is not None
+        self.rows = [
+            GradingRow(
+                line=line,
+                form=_objective_grade_form(data, line),
+                key_results=[
+                    (key_result, _key_result_grade_form(data, key_result, suggested))
+                    for key_result, suggested in line.key_results
+                ],
+            )
+            for line in sheet
+        ]
+
+    def forms(self) -> list[GradeForm]:
+        return [row.form for row in self.rows] + [
+            form for row in self.rows for _key_result, form in row.key_results
+        ]
+
+    def is_valid(self) -> bool:
+        # Every form validates, so that all problems show at once, not one per submit.
+        valid = [form.is_valid() for form in self.forms()]
+        return self.is_bound and all(valid)
+
+    def objective_grades(self) -> dict[int, GradeInput]:
+        return {row.line.objective.pk: _grade_input(row.form) for row in self.rows}
+
+    def key_result_grades(self) -> dict[int, GradeInput]:
+        return {
+            key_result.pk: _grade_input(form)
+            for row in self.rows
+            for key_result, form in row.key_results
+        }
+
+
+def _objective_grade_form(data, line: SheetLine) -> GradeForm:
+    objective = line.objective
+    grade = getattr(objective, "grade", None)
+    missed = line.suggested < objective.success_mark
+    return GradeForm(
+        data,
+        prefix=f"objective-{objective.pk}",
+        suggested=line.suggested,
+        success_mark=objective.success_mark,
+        initial={
+            "score": grade.score if grade else line.suggested,
+            "reason": grade.reason if grade else "",
+            "miss_cause": grade.miss_cause if grade else (line.miss.cause if missed else ""),
+        },
+    )
+
+
+def _key_result_grade_form(data, key_result: KeyResult, suggested: Decimal) -> GradeForm:
+    grade = getattr(key_result, "grade", None)
+    return GradeForm(
+        data,
+        prefix=f"key-result-{key_result.pk}",
+        suggested=suggested,
+        initial={
+            "score": grade.score if grade else suggested,
+            "reason": grade.reason if grade else "",
+        },
+    )
+
+
+def _grade_input(form: GradeForm) -> GradeInput:
+    return GradeInput(suggested=form.suggested, **form.cleaned_data)
 
 
 class CloseForm(BootstrapFormMixin, forms.ModelForm):

@@ -292,8 +292,8 @@ def _store(grade, entry: GradeInput, by: User, now) -> list[ValidationError]:
 def review_close(
     *, review: ReviewMeeting, by: User, what_worked: str, what_did_not: str, what_we_change: str
 ) -> None:
-    """Close the review once every objective is graded and every miss has its cause; closing
-    the top unit's review closes the cycle for everyone."""
+    """Close the review once every objective is graded, every miss has its cause and the
+    retrospective says something; closing the top unit's review closes the cycle for everyone."""
     locked = ReviewMeeting.objects.select_for_update(of=("self",)).get(pk=review.pk)
     if locked.state == ReviewMeeting.State.CLOSED:
         raise ValidationError(_("This review was closed meanwhile."))
@@ -307,6 +307,13 @@ def review_close(
                 _("“%(title)s” was missed: say whether execution or strategy.")
                 % {"title": objective.title}
             )
+    if not any(part.strip() for part in (what_worked, what_did_not, what_we_change)):
+        missing.append(
+            _(
+                "Write the retrospective: what worked, what did not, or what you will change "
+                "(one of them at least)."
+            )
+        )
     if missing:
         raise ValidationError(missing)
     ReviewMeeting.objects.filter(pk=review.pk).update(

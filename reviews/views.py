@@ -27,8 +27,15 @@ from okrplatform.org.scope import requested_id, requested_unit
 from . import tools
 from .agenda import Agenda, review_agenda
 from .export import review_workbook
-from .forms import CloseForm, DecisionForm, GradeForm, ReviewForm, TradeOffForm, decision_choices
-from .grading import GradeInput, grades_save, grading_sheet, review_close
+from .forms import (
+    CloseForm,
+    DecisionForm,
+    GradingSheetForm,
+    ReviewForm,
+    TradeOffForm,
+    decision_choices,
+)
+from .grading import grades_save, grading_sheet, review_close
 from .health import program_health
 from .models import ReviewMeeting
 from .presentation import review_slides
@@ -181,76 +188,27 @@ def review_grades(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk)
     if not request.user.has_perm("reviews.run_review", review):
         raise PermissionDenied
-    sheet = grading_sheet(review)
-    data = request.POST if request.method == "POST" else None
-    rows = []
-    for line in sheet:
-        objective = line.objective
-        grade = getattr(objective, "grade", None)
-        objective_form = GradeForm(
-            data,
-            prefix=f"objective-{objective.pk}",
-            suggested=line.suggested,
-            success_mark=objective.success_mark,
-            initial={
-                "score": grade.score if grade else line.suggested,
-                "reason": grade.reason if grade else "",
-                "miss_cause": grade.miss_cause
-                if grade
-                else (line.miss.cause if line.suggested < objective.success_mark else ""),
-            },
-        )
-        key_result_forms = []
-        for key_result, suggested in line.key_results:
-            kr_grade = getattr(key_result, "grade", None)
-            key_result_forms.append(
-                (
-                    key_result,
-                    GradeForm(
-                        data,
-                        prefix=f"key-result-{key_result.pk}",
-                        suggested=suggested,
-                        initial={
-                            "score": kr_grade.score if kr_grade else suggested,
-                            "reason": kr_grade.reason if kr_grade else "",
-                        },
-                    ),
-                )
-            )
-        rows.append({"line": line, "form": objective_form, "key_results": key_result_forms})
-    forms = [row["form"] for row in rows] + [
-        form for row in rows for _kr, form in row["key_results"]
-    ]
-    # Every form validates, so that all problems show at once, not one per submit.
-    valid = [form.is_valid() for form in forms]
-    if request.method == "POST" and all(valid):
+    sheet = GradingSheetForm(
+        request.POST if request.method == "POST" else None, sheet=grading_sheet(review)
+    )
+    if sheet.is_valid():
         try:
             grades_save(
                 review=review,
                 by=request.user,
-                objectives={
-                    row["line"].objective.pk: GradeInput(
-                        suggested=row["form"].suggested, **row["form"].cleaned_data
-                    )
-                    for row in rows
-                },
-                key_results={
-                    key_result.pk: GradeInput(suggested=form.suggested, **form.cleaned_data)
-                    for row in rows
-                    for key_result, form in row["key_results"]
-                },
+                objectives=sheet.objective_grades(),
+                key_results=sheet.key_result_grades(),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Grades saved."))
             return redirect("review_detail", pk=pk)
-    invalid = request.method == "POST"
     return render(
         request,
         "reviews/review_grades.html",
-        {"review": review, "rows": rows},
-        status=400 if invalid else 200,
+        {"review": review, "rows": sheet.rows},
+        status=400 if sheet.is_bound else 200,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from okrplatform.celery import app as celery_app
 from okrplatform.org.models import Membership, OrgUnit
@@ -24,6 +25,14 @@ def _celery_runs_eagerly():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """A page served to a German reader leaves German active in the thread; the next test must
+    not inherit it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

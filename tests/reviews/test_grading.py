@@ -175,10 +175,32 @@ def test_closing_needs_every_grade_and_every_cause(review, emea_plan, alice):
 
     grade_everything(review, alice, causes={"Cut last-mile cost": STRATEGY})
     with pytest.raises(ValidationError) as refused:
-        review_close(review=review, by=alice, what_worked="", what_did_not="", what_we_change="")
+        review_close(
+            review=review, by=alice, what_worked="Guards", what_did_not="", what_we_change=""
+        )
     assert refused.value.messages == [
         "“Staff the second shift” was missed: say whether execution or strategy."
     ]
+
+
+def test_closing_needs_a_retrospective_of_at_least_one_part(review, emea_plan, alice):
+    grade_everything(
+        review,
+        alice,
+        causes={"Cut last-mile cost": STRATEGY, "Staff the second shift": EXECUTION},
+    )
+    with pytest.raises(ValidationError) as refused:
+        review_close(review=review, by=alice, what_worked=" ", what_did_not="", what_we_change="")
+    assert refused.value.messages == [
+        "Write the retrospective: what worked, what did not, or what you will change "
+        "(one of them at least)."
+    ]
+
+    review_close(
+        review=review, by=alice, what_worked="", what_did_not="Cost lagged.", what_we_change=""
+    )
+    review.refresh_from_db()
+    assert review.state == ReviewMeeting.State.CLOSED
 
 
 def test_a_closed_review_is_a_record(review, emea_plan, alice, quarter):
@@ -214,7 +236,9 @@ def test_closing_the_top_units_review_closes_the_cycle_for_everyone(
     key_result = KeyResultFactory(objective=objective, owner=bob)
     grade_everything(top, sam, causes={objective.title: EXECUTION})
 
-    review_close(review=top, by=sam, what_worked="", what_did_not="", what_we_change="")
+    review_close(
+        review=top, by=sam, what_worked="", what_did_not="", what_we_change="Guard cost KRs"
+    )
 
     quarter.refresh_from_db()
     assert quarter.state == Cycle.State.CLOSED

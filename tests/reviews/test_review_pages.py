@@ -154,7 +154,7 @@ def sheet_post(review, client) -> dict:
     page = client.get(reverse("review_grades", args=[review.pk]))
     data = {}
     for row in page.context["rows"]:
-        forms = [row["form"], *(form for _kr, form in row["key_results"])]
+        forms = [row.form, *(form for _kr, form in row.key_results)]
         for form in forms:
             for name, field in form.fields.items():
                 value = form.initial.get(name, field.initial)
