@@ -15,7 +15,8 @@ from .models import KPI
 class MeasurementForm(BootstrapFormMixin, forms.Form):
     period = forms.DateField(
         label=_("Period"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date field takes only ISO dates; a German 01.12.2026 would show it empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Any day of the period; it is stored as the period's first day."),
     )
     value = measured_value_field()

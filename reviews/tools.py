@@ -149,5 +149,8 @@ def framework_roi(values: ROIInput) -> ROIResult:
         cost=cost.quantize(cents),
         net=(benefits - cost).quantize(cents),
         roi_percent=((benefits - cost) / cost * 100).quantize(Decimal("0.1")) if cost else None,
-        payback_months=(cost / benefits * 12).quantize(Decimal("0.1")) if benefits else None,
+        # Nothing to pay back without a cost, and no payback without benefits.
+        payback_months=(cost / benefits * 12).quantize(Decimal("0.1"))
+        if cost and benefits
+        else None,
     )

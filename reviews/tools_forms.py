@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from okrplatform.forms import BootstrapFormMixin
+from okrplatform.forms import BootstrapFormMixin, LocalizedDecimalField
 
 from .tools import KPI_SCENARIOS, OKR_SCENARIOS, ROIInput
 
@@ -40,26 +40,24 @@ class RecommenderForm(BootstrapFormMixin, forms.Form):
 
 
 def _money(label, initial, help_text="") -> forms.DecimalField:
-    return forms.DecimalField(
+    return LocalizedDecimalField(
         label=label,
         min_value=Decimal(0),
         max_digits=14,
         decimal_places=2,
         initial=Decimal(initial),
-        localize=True,
         help_text=help_text,
     )
 
 
 def _percent(label, initial, help_text="") -> forms.DecimalField:
-    return forms.DecimalField(
+    return LocalizedDecimalField(
         label=label,
         min_value=Decimal(0),
         max_value=Decimal(100),
         max_digits=5,
         decimal_places=2,
         initial=Decimal(initial),
-        localize=True,
         help_text=help_text,
     )
 
@@ -72,14 +70,13 @@ class ROIForm(BootstrapFormMixin, forms.Form):
     productivity_gain = _percent(
         _("Productivity gain (%)"), "3", _("More output for the same input.")
     )
-    hours_saved_per_week = forms.DecimalField(
+    hours_saved_per_week = LocalizedDecimalField(
         label=_("Hours saved per person a week"),
         min_value=Decimal(0),
         max_value=Decimal(40),
         max_digits=4,
         decimal_places=1,
         initial=Decimal("1.0"),
-        localize=True,
         help_text=_("Status meetings, reports and spreadsheets no longer needed."),
     )
     turnover_reduction = _percent(

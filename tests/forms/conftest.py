@@ -47,3 +47,7 @@ def field_errors(page) -> dict[str, list[str]]:
         name = field.get("name", "?") if field else "?"
         errors.setdefault(name, []).append(feedback.get_text(" ", strip=True))
     return errors
+
+
+# The EMEA review and its plan, as the review tests know them.
+from tests.reviews.conftest import emea_plan, review  # noqa: E402, F401
