@@ -345,7 +345,7 @@ def _kpi_item(kpi: KPI) -> Item:
         url=reverse("kpi_detail", args=[kpi.pk]),
         owner=str(kpi.owner or ""),
         badge=kpi.health,
-        badge_label=kpi.get_health_display(),
+        badge_label=kpi.health_words,
         detail=str(_("KPI")),
     )
 

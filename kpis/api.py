@@ -19,13 +19,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
-from okrplatform.api import ChoiceLabel, Link, SelfLink
+from okrplatform.api import Link, SelfLink
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
 from okrplatform.org.api_cache import CachedListMixin
 
 from .filters import KPIApiFilter, MeasurementFilter
-from .health import Health, period_start
+from .health import period_start
 from .models import KPI, DataSource, Measurement
 from .services import MeasurementInput, measurements_save
 
@@ -38,7 +38,11 @@ class KPISerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="kpi-detail")
     unit = UnitField(read_only=True)
     owner = PersonField(read_only=True, allow_null=True)
-    health_label = ChoiceLabel(Health, source="health")
+    health_label = serializers.CharField(
+        source="health_words",
+        read_only=True,
+        help_text="The health in words: target met, within tolerance, warning, critical, stale.",
+    )
 
     class Meta:
         model = KPI

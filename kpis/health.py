@@ -37,6 +37,27 @@ class Health(models.TextChoices):
     NO_DATA = "no_data", _("No data yet")
 
 
+TARGET_MET = _("Target met")
+WITHIN_TOLERANCE = {
+    KPIDirection.HIGHER_IS_BETTER: _("Below target, within tolerance"),
+    KPIDirection.LOWER_IS_BETTER: _("Above target, within tolerance"),
+}
+
+
+def health_words(
+    *, health: str, direction: str, latest_value: Decimal | None, target: Decimal
+) -> str:
+    """What a person reads for a KPI's health. "On target" covers the band from the target to
+    the warning threshold, so it is told apart: the target met, or short of it within tolerance."""
+    if health == Health.ON_TARGET and latest_value is not None:
+        if direction == KPIDirection.HIGHER_IS_BETTER:
+            met = latest_value >= target
+        else:
+            met = latest_value <= target
+        return str(TARGET_MET if met else WITHIN_TOLERANCE[direction])
+    return str(Health(health).label)
+
+
 def period_start(day: date, frequency: str) -> date:
     """The first day of the period that contains ``day``: Monday, the 1st, or a quarter's start."""
     if frequency == Frequency.DAILY:

@@ -15,7 +15,15 @@ from simple_history.models import HistoricalRecords
 
 from okrplatform.db import VALUE_DIGITS
 
-from .health import Frequency, Health, KPIDirection, kpi_health, period_start, thresholds_in_order
+from .health import (
+    Frequency,
+    Health,
+    KPIDirection,
+    health_words,
+    kpi_health,
+    period_start,
+    thresholds_in_order,
+)
 
 
 class Perspective(models.TextChoices):
@@ -165,6 +173,16 @@ class KPI(models.Model):
     @property
     def indicator_short(self) -> str:
         return _("lead") if self.indicator == self.Indicator.LEAD else _("lag")
+
+    @property
+    def health_words(self) -> str:
+        """The health as a person reads it: "Target met" apart from "within tolerance"."""
+        return health_words(
+            health=self.health,
+            direction=self.direction,
+            latest_value=self.latest_value,
+            target=self.target,
+        )
 
     def calculated_health(self, today: date | None = None) -> str:
         """Health computed from this row alone, without the stored evaluation."""

@@ -119,7 +119,7 @@ def review_workbook(agenda: Agenda) -> bytes:
                 str(kpi.owner or ""),
                 float(kpi.latest_value) if kpi.latest_value is not None else None,
                 kpi.unit_label,
-                kpi.get_health_display(),
+                kpi.health_words,
             ]
             for kpi in agenda.kpis
         ],

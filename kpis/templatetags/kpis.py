@@ -18,7 +18,7 @@ WIDTH, HEIGHT, PAD = 120, 32, 3
 
 @register.simple_tag
 def health_badge(kpi) -> str:
-    return status_badge(kpi.health, kpi.get_health_display())
+    return status_badge(kpi.health, kpi.health_words)
 
 
 @register.simple_tag

@@ -52,7 +52,7 @@ def grade_badge(objective: Objective) -> str:
 
 @register.simple_tag
 def kpi_health_badge(kpi) -> str:
-    return display.status_badge(kpi.health, kpi.get_health_display())
+    return display.status_badge(kpi.health, kpi.health_words)
 
 
 @register.simple_tag
