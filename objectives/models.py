@@ -501,10 +501,13 @@ class KeyResult(models.Model):
         return self.last_check_in_at is not None
 
     def needs_check_in(self, now: datetime | None = None) -> bool:
-        """No check-in for a week or more (or never, once the cycle is a week old)."""
+        """No check-in for a week or more (or never, once the cycle and the KR are a week old)."""
         now = now or timezone.now()
         if self.last_check_in_at is None:
-            return self.objective.cycle.start_date <= (now - CHECK_IN_STALE_AFTER).date()
+            since = self.objective.cycle.start_date
+            if self.created_at is not None:
+                since = max(since, timezone.localdate(self.created_at))
+            return since <= (now - CHECK_IN_STALE_AFTER).date()
         return self.last_check_in_at <= now - CHECK_IN_STALE_AFTER
 
     def calculated_progress(self) -> float:

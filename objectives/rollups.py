@@ -136,6 +136,14 @@ CASE
     ELSE '{Status.OFF_TRACK}'
 END"""
 
+# Key results that nobody has checked in yet: the objective has not started, it is not 0 % off
+# track.
+OBJECTIVE_NOT_STARTED = """
+    WHEN {objective}.progress_source = '{from_key_results}' AND NOT EXISTS (
+        SELECT 1 FROM {key_result} k
+        WHERE k.objective_id = {objective}.id AND k.last_check_in_at IS NOT NULL
+    ) THEN '{not_started}'"""
+
 REFRESH_STATUS = """
 UPDATE {table} SET status = {status}
 {join}
@@ -203,7 +211,18 @@ def refresh_statuses(
             _sql(f"WHEN {{key_result}}.last_check_in_at IS NULL THEN '{Status.NOT_STARTED}'"),
             key_results,
         ),
-        (TABLES["objective"], "", "cycle_id", "id", "", objectives),
+        (
+            TABLES["objective"],
+            "",
+            "cycle_id",
+            "id",
+            _sql(
+                OBJECTIVE_NOT_STARTED,
+                from_key_results=Objective.ProgressSource.KEY_RESULTS,
+                not_started=Status.NOT_STARTED,
+            ),
+            objectives,
+        ),
     ]:
         if scoped and not ids:
             continue

@@ -304,6 +304,7 @@ def _check_in(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         else:
             checked_in, key_result = True, recorded.key_result
     if request.htmx:
+        next_url = _safe_next(request, reverse("objective_detail", args=[key_result.objective_id]))
         context = {
             "key_result": key_result,
             "objective": key_result.objective,
@@ -312,10 +313,13 @@ def _check_in(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "just_checked_in": checked_in,
             "can_check_in": True,
             "objective_progress": objective_progress_now(key_result.objective),
-            "next": _safe_next(
-                request, reverse("objective_detail", args=[key_result.objective_id])
-            ),
+            "next": next_url,
         }
+        if checked_in and next_url == reverse("home"):
+            # My work's "needs your attention first" list follows the check-in (out of band).
+            context["attention"] = needing_attention(
+                list(my_objectives(request.user)), request.user, timezone.now()
+            )
         return render(request, f"{OBJECTIVE_PAGE}#check-in-response", context)
     if checked_in:
         messages.success(request, _("Checked in on “%(title)s”.") % {"title": key_result.title})

@@ -99,9 +99,11 @@ def test_stored_status_of_key_result_and_objective(db, case: Case):
     key_result.objective.refresh_from_db()
     assert key_result.status == case.status
     assert key_result.calculated_status(on=day(case.on_day)) == case.status
-    # An objective has no "not started": a KR without check-ins counts as 0% done.
+    # An objective none of whose KRs has a check-in has not started: it is not 0 % off track.
     objective_status = progress_status(
-        (case.percent_done or 0) / 100, expected_progress(start=START, end=END, on=day(case.on_day))
+        (case.percent_done or 0) / 100,
+        expected_progress(start=START, end=END, on=day(case.on_day)),
+        started=case.percent_done is not None,
     )
     assert key_result.objective.status == objective_status
 
