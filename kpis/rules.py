@@ -41,7 +41,14 @@ def works_on_intervention(user, intervention) -> bool:
     )
 
 
+@rules.predicate
+def records_for_some_kpi(user) -> bool:
+    """Whoever may record a value for at least one KPI: an owner, a contributor, a manager."""
+    return access_for(user).contributes_somewhere or user.owned_kpis.exists()
+
+
 rules.add_perm("kpis.see_kpi", rules.is_staff | sees_kpi)
+rules.add_perm("kpis.upload_measurements", rules.is_staff | records_for_some_kpi)
 rules.add_perm("kpis.record_measurement", rules.is_staff | records_for_kpi)
 rules.add_perm("kpis.see_intervention", rules.is_staff | sees_intervention)
 rules.add_perm("kpis.work_on_intervention", rules.is_staff | works_on_intervention)

@@ -124,6 +124,11 @@ class Access:
         """Every unit seen; meaningless for staff, who see all (check ``sees_everything``)."""
         return frozenset(self._ranks)
 
+    @property
+    def contributes_somewhere(self) -> bool:
+        """Staff, or a contributor or manager of some unit."""
+        return self.is_staff or any(rank >= CONTRIBUTOR for rank in self._ranks.values())
+
     @cached_property
     def managed_unit_ids(self) -> frozenset[int]:
         return frozenset(unit for unit, rank in self._ranks.items() if rank >= MANAGER)
