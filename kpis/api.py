@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -316,7 +317,12 @@ class MeasurementViewSet(
     def _refused(self, problems: list[dict]) -> Response:
         return Response(
             {
-                "detail": _("%(count)d problems; nothing was saved.") % {"count": len(problems)},
+                "detail": ngettext(
+                    "%(count)d problem; nothing was saved.",
+                    "%(count)d problems; nothing was saved.",
+                    len(problems),
+                )
+                % {"count": len(problems)},
                 "errors": problems,
             },
             status=status.HTTP_400_BAD_REQUEST,

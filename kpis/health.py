@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 STALE_AFTER_PERIODS = 2
 
@@ -35,6 +36,21 @@ class Health(models.TextChoices):
     CRITICAL = "critical", _("Critical")
     STALE = "stale", _("Stale: no recent measurement")
     NO_DATA = "no_data", _("No data yet")
+
+
+# Inside a sentence ("went into warning"): lower case in English, a capital noun in German, so
+# never the label passed through .lower().
+IN_A_SENTENCE = {
+    Health.ON_TARGET: pgettext_lazy("KPI health inside a sentence", "on target"),
+    Health.WARNING: pgettext_lazy("KPI health inside a sentence", "warning"),
+    Health.CRITICAL: pgettext_lazy("KPI health inside a sentence", "critical"),
+    Health.STALE: pgettext_lazy("KPI health inside a sentence", "stale"),
+    Health.NO_DATA: pgettext_lazy("KPI health inside a sentence", "no data"),
+}
+
+
+def health_in_a_sentence(health: str) -> str:
+    return str(IN_A_SENTENCE.get(health, health))
 
 
 TARGET_MET = _("Target met")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from okrplatform.org.models import Reminder
 from okrplatform.org.notifications import send_weekly_digest
@@ -30,7 +30,12 @@ def remind_owners_of_stale_kpis(now: datetime | None = None) -> int:
         items=stale_kpis(),
         owner_of=lambda kpi: kpi.owner,
         subject=lambda count: (
-            _("%(count)d of your KPIs have no recent measurement") % {"count": count}
+            ngettext(
+                "%(count)d of your KPIs has no recent measurement",
+                "%(count)d of your KPIs have no recent measurement",
+                count,
+            )
+            % {"count": count}
         ),
         template="kpis/email/stale_kpis.txt",
         now=now or timezone.now(),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kpis.health import Health
+from kpis.health import Health, health_in_a_sentence
 from okrplatform.org.models import User
 from okrplatform.org.notifications import notify
 
@@ -82,7 +82,7 @@ def _open(link: KPILink, *, email: bool) -> int:
             _("%(kpi)s is in %(health)s and %(kind)s “%(objective)s”: an intervention is open.")
             % {
                 "kpi": kpi.name,
-                "health": kpi.get_health_display().lower(),
+                "health": health_in_a_sentence(kpi.health),
                 "kind": _("guards") if link.kind == KPILink.Kind.GUARDS else _("leads"),
                 "objective": objective.title,
             }

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from okrplatform.org.models import Reminder
 from okrplatform.org.notifications import send_weekly_digest
@@ -40,7 +40,12 @@ def remind_owners_of_stale_key_results(now: datetime | None = None) -> int:
         items=key_results_needing_check_in(now),
         owner_of=lambda key_result: key_result.owner,
         subject=lambda count: (
-            _("Check-in reminder: %(count)d key results are waiting for you") % {"count": count}
+            ngettext(
+                "Check-in reminder: %(count)d key result is waiting for you",
+                "Check-in reminder: %(count)d key results are waiting for you",
+                count,
+            )
+            % {"count": count}
         ),
         template="objectives/email/check_in_reminder.txt",
         now=now,

@@ -9,6 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
+# A filter's "no choice" reads as a word, not "---------" (settings.FILTERS_EMPTY_CHOICE_LABEL
+# says so for plain choices; model choices take it here).
+ANY = _("Any")
+
 
 class UtcIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 moment, turned into UTC: PostgreSQL refuses offsets beyond ±15:59 that

@@ -370,6 +370,9 @@ PERMISSIONS_POLICY = {
 }
 
 # --- REST framework ---------------------------------------------------------------------------
+# A filter's "no choice" is a word in the reader's language, not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+
 REST_FRAMEWORK = {
     # Token first: an anonymous request is answered 401 with ``WWW-Authenticate: Token``.
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,15 +5,22 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from kpis.health import health_in_a_sentence
 from okrplatform.display import number, status_badge
 
 register = template.Library()
 
 WIDTH, HEIGHT, PAD = 120, 32, 3
+
+
+@register.filter
+def in_a_sentence(health: str) -> str:
+    """A KPI health code as a word inside a sentence ("went into warning")."""
+    return health_in_a_sentence(health)
 
 
 @register.simple_tag
@@ -53,11 +60,11 @@ def sparkline(values: list[Decimal], health: str) -> str:
         (PAD + index * step, HEIGHT - PAD - float((value - low) / span) * (HEIGHT - 2 * PAD))
         for index, value in enumerate(values)
     ]
-    label = _("%(count)d values, from %(first)s to %(last)s") % {
-        "count": len(values),
-        "first": number_format(values[0].normalize()),
-        "last": number_format(values[-1].normalize()),
-    }
+    label = ngettext(
+        "%(count)d value, from %(first)s to %(last)s",
+        "%(count)d values, from %(first)s to %(last)s",
+        len(values),
+    ) % {"count": len(values), "first": number(values[0]), "last": number(values[-1])}
     last_x, last_y = points[-1]
     return format_html(
         '<svg class="okr-sparkline okr-sparkline--{}" viewBox="0 0 {} {}" width="{}" height="{}" '
