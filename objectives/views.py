@@ -213,26 +213,24 @@ def objective_deployments(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if objective.deployed_from_id:
         return redirect("objective_deployments", pk=objective.deployed_from_id)
     comparison = deployment_comparison(objective)
+    # Comparing the regions is the page's purpose: whoever sees the original sees every copy's
+    # progress, status and key results here, and opens only the copies they may see anyway.
     access = access_for(request.user)
-    visible = [copy for copy in comparison.copies if access.sees(copy.unit_id)]
+    for copy in comparison.copies:
+        copy.may_open = access.sees(copy.unit_id) or copy.owner_id == request.user.pk
     return render(
         request,
         "objectives/objective_deployments.html",
         {
             "objective": objective,
-            "copies": visible,
-            "hidden_count": len(comparison.copies) - len(visible),
+            "copies": comparison.copies,
             "chart_data": {
                 "objective": None,
                 "expected": {
                     "label": _("Expected progress"),
                     "points": progress_chart_expected(objective),
                 },
-                "keyResults": [
-                    series
-                    for series, copy in zip(comparison.series, comparison.copies, strict=True)
-                    if copy in visible and series["points"]
-                ],
+                "keyResults": [series for series in comparison.series if series["points"]],
             },
             "can_deploy": request.user.has_perm("objectives.edit_objective", objective),
         },
