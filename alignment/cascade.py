@@ -261,6 +261,9 @@ class AlignmentMap:
     unaligned_count: int
     objective_count: int
     negotiation_count: int
+    # Of the objectives on the map in this cycle, the share aligned: the person's own scope,
+    # where the stored unit rollup counts every objective below the unit, seen or not.
+    alignment_index: float | None = None
 
 
 def _link_children(nodes: dict[int, ObjectiveNode]) -> list[ObjectiveNode]:
@@ -329,4 +332,9 @@ def alignment_map(
         unaligned_count=len(unaligned),
         objective_count=len(in_scope),
         negotiation_count=sum(node.in_negotiation for node in in_scope),
+        alignment_index=_share_aligned([node for node in in_scope if node.cycle_id == cycle.pk]),
     )
+
+
+def _share_aligned(nodes: list[ObjectiveNode]) -> float | None:
+    return sum(node.is_aligned for node in nodes) / len(nodes) if nodes else None

@@ -128,7 +128,8 @@ def unit_children(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @framework_page("alignment/alignment_map.html")
 def alignment_map_view(unit: OrgUnit, cycle: Cycle, access: Access) -> dict:
-    return {"map": alignment_map(unit, cycle, access)}
+    the_map = alignment_map(unit, cycle, access)
+    return {"map": the_map, "scoped_alignment_index": True}
 
 
 @login_required

@@ -153,3 +153,16 @@ def test_the_map_requires_login_and_a_visible_unit(client, charlie, emea, cycles
 def test_the_map_runs_a_bounded_number_of_queries(sam, company, stays_bounded):
     page = stays_bounded(sam, "alignment_map", company, queries=12)
     assert page.content.decode().count("okr-map__node") > 90
+
+
+def test_the_header_and_the_tiles_count_the_objectives_one_sees(
+    client, charlie, company, cycles, strategy
+):
+    client.force_login(charlie)  # APAC only: of the quarter's objectives, APAC's one, aligned
+
+    page = client.get(reverse("alignment_map"), {"unit": company.pk, "cycle": cycles.q4.pk})
+    html = page.content.decode()
+
+    assert 'id="alignment-index">100%' in html
+    assert 'id="header-alignment-index">100%' in html
+    assert "60%" not in html, "the company's stored index counts objectives Charlie cannot see"
