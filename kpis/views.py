@@ -13,11 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from okrplatform.history import history_response
 from okrplatform.http import HtmxHttpRequest
 from okrplatform.org.access import access_for
 from okrplatform.org.selectors import top_unit_for
@@ -154,3 +156,18 @@ def _confirm_upload(request: HtmxHttpRequest) -> HttpResponse:
         },
     )
     return redirect("kpi_board")
+
+
+@login_required
+@require_GET
+def kpi_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Who changed the KPI's definition, target or thresholds, what and when."""
+    kpi = get_object_or_404(KPI, pk=pk)
+    if not request.user.has_perm("kpis.see_kpi", kpi):
+        raise PermissionDenied
+    return history_response(
+        request,
+        title=kpi.name,
+        back_url=reverse("kpi_detail", args=[pk]),
+        record_sets=[kpi.history.all()],
+    )

@@ -21,6 +21,8 @@ urlpatterns = [
         "key-results/<int:pk>/check-ins/", views.key_result_check_ins, name="key_result_check_ins"
     ),
     path("key-results/<int:pk>/row/", views.key_result_row, name="key_result_row"),
+    path("objectives/<int:pk>/history/", views.objective_history, name="objective_history"),
+    path("key-results/<int:pk>/history/", views.key_result_history, name="key_result_history"),
     path("interventions/<int:pk>/", views.intervention_detail, name="intervention_detail"),
     *[
         path(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from objectives.conflicts import possible_conflicts
 from objectives.selectors import default_cycle
+from okrplatform.history import history_response
 from okrplatform.http import HtmxHttpRequest
 from okrplatform.org.access import access_for
 from okrplatform.org.models import OrgUnit
@@ -494,3 +495,36 @@ def intervention_action(request: HtmxHttpRequest, pk: int, action: str) -> HttpR
             )
             messages.success(request, _("Note added."))
     return redirect("intervention_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def objective_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Who changed the objective and its key results, what and when."""
+    objective = get_object_or_404(Objective, pk=pk)
+    if not request.user.has_perm("objectives.see_objective", objective):
+        raise PermissionDenied
+    return history_response(
+        request,
+        title=objective.title,
+        back_url=reverse("objective_detail", args=[pk]),
+        record_sets=[
+            objective.history.all(),
+            KeyResult.history.filter(objective_id=pk),
+        ],
+    )
+
+
+@login_required
+@require_GET
+def key_result_history(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Who changed the key result, what and when."""
+    key_result = get_object_or_404(KeyResult.objects.select_related("objective"), pk=pk)
+    if not request.user.has_perm("objectives.see_objective", key_result.objective):
+        raise PermissionDenied
+    return history_response(
+        request,
+        title=key_result.title,
+        back_url=reverse("key_result_check_ins", args=[pk]),
+        record_sets=[key_result.history.all()],
+    )
