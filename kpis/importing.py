@@ -111,17 +111,30 @@ def read_rows(uploaded, filename: str) -> list[dict]:
 
 
 def csv_rows(text: str):
-    # Spreadsheets export with “,” or, where the comma is the decimal mark, with “;”.
-    delimiter = max(",;\t", key=text.split("\n", 1)[0].count)
+    # Spreadsheets export with “,” or, where the comma is the decimal mark, with “;”. Judged on
+    # the first lines together, since a title line above the header may hold neither.
+    first_lines = "\n".join(text.split("\n", 10)[:10])
+    delimiter = max(",;\t", key=first_lines.count)
     return csv.reader(io.StringIO(text), delimiter=delimiter)
 
 
 def records_of(rows) -> list[dict]:
     """``[{"_header": [...]}, record, ...]``: one dict per non-blank row, keyed by column name
-    (lower case, spaces as underscores), with its row number as people count in ``_row``."""
-    header = [str(cell or "").strip().lower().replace(" ", "_") for cell in next(rows, [])]
+    (lower case, spaces as underscores), with its row number as people count in ``_row``.
+
+    The header is the first row with two cells or more: a title row or blank rows above it, as
+    people leave them in a spreadsheet, are skipped.
+    """
+    rows = iter(rows)
+    header: list[str] = []
+    header_row = 0
+    for row_number, values in enumerate(rows, start=1):
+        cells = [str(cell or "").strip() for cell in values]
+        if sum(1 for cell in cells if cell) >= 2:
+            header, header_row = [cell.lower().replace(" ", "_") for cell in cells], row_number
+            break
     records = []
-    for number, values in enumerate(rows, start=2):
+    for number, values in enumerate(rows, start=header_row + 1):
         if number - 1 > MAX_ROWS:
             raise ValueError(_("A spreadsheet may hold at most %(max)d rows.") % {"max": MAX_ROWS})
         record = dict(zip(header, values, strict=False))

@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from objectives.scope import requested_cycle
 from okrplatform.http import HtmxHttpRequest
 from okrplatform.org.access import access_for
+from okrplatform.org.models import OrgUnit
 from okrplatform.org.scope import visible_unit
+from okrplatform.org.selectors import top_unit_for
 
 from . import spreadsheets
 from .forms import SpreadsheetImportForm
@@ -54,7 +56,9 @@ def spreadsheet_import(request: HtmxHttpRequest) -> HttpResponse:
     form = SpreadsheetImportForm(
         *((request.POST, request.FILES) if request.method == "POST" else ())
     )
-    context = {"form": form}
+    # An export of the person's own unit is a file in exactly the format this page reads.
+    managed = OrgUnit.objects.filter(pk__in=access.managed_unit_ids).order_by("pk").first()
+    context = {"form": form, "export_unit": managed or top_unit_for(access)}
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:

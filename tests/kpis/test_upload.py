@@ -176,3 +176,14 @@ def test_an_unreadable_file_says_so(client, bob, kpis):
     client.force_login(bob)
     response = upload(client, SimpleUploadedFile("values.xlsx", b"not a spreadsheet"))
     assert "cannot be read" in response.content.decode()
+
+
+def test_a_title_row_and_blank_rows_above_the_header_are_skipped(client, bob, kpis):
+    client.force_login(bob)
+    text = f"On-time delivery, EMEA Logistics\n\n;;\nkpi;period;value\notd;{MONTH:%Y-%m-%d};95\n"
+
+    preview = upload(client, csv_file(text))
+
+    page = preview.content.decode()
+    assert "1 row ready to save" in page
+    assert "problem" not in page.split("1 row ready to save")[0].split("</form>")[-1]

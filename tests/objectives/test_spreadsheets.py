@@ -264,3 +264,11 @@ def test_the_org_dashboard_exports_xlsx_and_csv(client, vera, emea, quarter, ali
     assert workbook["Content-Disposition"] == 'attachment; filename="emea-2026-q4.xlsx"'
     csv = client.get(url, {"cycle": quarter.pk, "file": "csv", "sheet": "okrs"})
     assert csv.content.decode().splitlines()[1].startswith("EMEA on time,emea,2026-q4,alice")
+
+
+def test_the_import_page_links_to_the_export_of_ones_unit(client, alice, emea):
+    client.force_login(alice)
+    page = client.get(reverse("spreadsheet_import")).content.decode()
+    export = reverse("unit_export", args=[emea.pk])
+    assert f'href="{export}"' in page
+    assert f'href="{export}?file=csv&amp;sheet=okrs"' in page
