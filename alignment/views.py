@@ -26,7 +26,7 @@ from okrplatform.http import HtmxHttpRequest
 from okrplatform.org.access import Access, access_for
 from okrplatform.org.models import OrgUnit
 from okrplatform.org.scope import requested_unit, visible_unit
-from okrplatform.org.selectors import top_unit_for, visible_children
+from okrplatform.org.selectors import top_unit_for, unit_members, visible_children
 
 from .cascade import alignment_map
 from .quality import quality_warnings
@@ -104,6 +104,7 @@ def unit_dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             "attention": subtree_attention(unit, cycle, access),
             "cycles": cycles_for_switcher(),
             "can_create": request.user.has_perm("objectives.create_objective_in", unit),
+            "members": unit_members(unit),
         },
     )
 

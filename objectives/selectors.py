@@ -245,8 +245,14 @@ def default_cycle() -> Cycle | None:
     )
 
 
-def cycles_for_switcher() -> QuerySet[Cycle]:
-    return Cycle.objects.order_by("-start_date", "kind")
+def cycles_for_switcher() -> list[Cycle]:
+    """Every cycle in its nesting, plan → year → quarter, the latest first among siblings; each
+    with ``nested_label``, indented by its depth, for a picker."""
+    cycles = list(Cycle.objects.with_tree_fields().order_siblings_by("-start_date", "kind"))
+    for cycle in cycles:
+        depth = cycle.tree_depth
+        cycle.nested_label = "\u2003" * depth + ("↳ " if depth else "") + str(cycle)
+    return cycles
 
 
 def objective_progress_now(objective: Objective) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models.expressions import RawSQL
 
 from .access import Access
-from .models import OrgUnit
+from .models import Membership, OrgUnit
 
 
 def top_unit_for(access: Access) -> OrgUnit | None:
@@ -34,3 +34,28 @@ def visible_children(unit: OrgUnit, access: Access) -> list[OrgUnit]:
     """The units right below, to move down to from a framework page."""
     children = access.restrict(OrgUnit.objects.filter(parent=unit).order_by("name"), within=unit.pk)
     return list(children)
+
+
+def unit_members(unit: OrgUnit) -> list[Membership]:
+    """Who holds a role in the unit: its own members, then those whose role in a unit above
+    holds here too (``inherited``), the strongest role first; one query."""
+    ancestors = {ancestor.pk: ancestor for ancestor in unit.ancestors()}
+    memberships = Membership.objects.filter(unit_id__in=[unit.pk, *ancestors]).select_related(
+        "user", "unit"
+    )
+    strength = {
+        Membership.Role.MANAGER: 0,
+        Membership.Role.CONTRIBUTOR: 1,
+        Membership.Role.VIEWER: 2,
+    }
+    members = sorted(
+        memberships,
+        key=lambda membership: (
+            membership.unit_id != unit.pk,
+            strength.get(membership.role, 3),
+            str(membership.user),
+        ),
+    )
+    for membership in members:
+        membership.inherited = membership.unit_id != unit.pk
+    return members

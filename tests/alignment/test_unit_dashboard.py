@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -111,12 +112,12 @@ def test_the_dashboard_runs_the_same_queries_at_ten_times_the_organisation(
     grow(1)
     url = reverse("unit_dashboard", args=[company.pk])
     # session, user, unit, cycle, rollup, children, their rollups, the unit's objectives,
-    # furthest behind (the subtree a subquery in it), cycles for the switcher (the top unit has
-    # no ancestors to load, staff need no access query)
-    with django_assert_num_queries(10):
+    # furthest behind (the subtree a subquery in it), cycles for the switcher, the members with
+    # their roles (the top unit has no ancestors to load, staff need no access query)
+    with django_assert_num_queries(11):
         client.get(url, {"cycle": quarter.pk})
     grow(9)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url, {"cycle": quarter.pk})
     assert response.content.decode().count("okr-unit-row ") == 10
 
@@ -127,3 +128,40 @@ def test_someone_without_a_role_is_told_so(client, company):
     client.force_login(UserFactory())
     response = client.get(reverse("organisation"), follow=True)
     assert "You have no role in any unit yet" in response.content.decode()
+
+
+def test_a_units_page_lists_its_people_and_roles_inherited_ones_marked(
+    client, alice, bob, vera, emea_logistics, quarter
+):
+    client.force_login(alice)
+
+    page = client.get(reverse("unit_dashboard", args=[emea_logistics.pk])).content.decode()
+
+    people = page.split('id="members-heading"')[1].split("</section>")[0]
+    assert "Bob Keller · Contributor" in people
+    assert "Alice Martin · Manager <span" in people
+    assert "(inherited from EMEA)" in people
+    assert people.index("Bob Keller") < people.index("Alice Martin"), "own members first"
+
+
+def test_the_cycle_picker_shows_plan_year_and_quarter_nested(client, alice, emea):
+    plan = CycleFactory(
+        name="Plan 2026–2030",
+        kind="multi_year",
+        start_date=date(2026, 1, 1),
+        end_date=date(2030, 12, 31),
+    )
+    year = CycleFactory(
+        name="FY 2026",
+        kind="year",
+        parent=plan,
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+    )
+    CycleFactory(name="Q4 2026", code="q4-nested", parent=year)
+    client.force_login(alice)
+
+    page = client.get(reverse("unit_dashboard", args=[emea.pk])).content.decode()
+
+    assert page.index(">Plan 2026–2030") < page.index("↳ FY 2026") < page.index("↳ Q4 2026")
+    assert "\u2003\u2003↳ Q4 2026" in page
