@@ -100,17 +100,22 @@ class ProgramHealth:
 
     @property
     def chart_data(self) -> dict:
-        """Each figure in percent per cycle, oldest first, for the chart."""
+        """Each figure per cycle, oldest first, for the chart: shares in percent, confidence on
+        its own 0–10 axis; the 7-day line dashed, so it is told apart from the 14-day one."""
         cycles = [*reversed(self.earlier), self.current]
         return {
             "labels": [str(c.cycle) for c in cycles],
+            "confidenceAxis": str(_("Confidence (0–10)")),
             "series": [
                 {
+                    "name": name,
                     "label": str(label),
+                    "axis": "confidence" if name == "mean_confidence" else "percent",
+                    "dashed": name == "fresh",
                     "values": [
                         None
                         if c.figure(name) is None
-                        else round(c.figure(name) * (10 if name == "mean_confidence" else 100), 1)
+                        else round(c.figure(name) * (1 if name == "mean_confidence" else 100), 1)
                         for c in cycles
                     ],
                 }

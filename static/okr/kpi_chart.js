@@ -12,15 +12,18 @@
   const dates = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "2-digit" });
   const numbers = new Intl.NumberFormat(locale);
   const xs = data.points.map((point) => point.x).concat(data.decisions.map((d) => d.x));
-  const first = Math.min(...xs);
-  const last = Math.max(...xs);
+  // A little room on both sides and above, so a decision's marker on the first or last day, or
+  // above the highest value, is drawn whole.
+  const span = Math.max(...xs) - Math.min(...xs) || 86400000;
+  const first = Math.min(...xs) - span * 0.03;
+  const last = Math.max(...xs) + span * 0.03;
   const flat = (y) => [{ x: first, y }, { x: last, y }];
   const values = data.points.map((point) => point.y).concat([data.target, data.warning, data.critical]);
   const top = Math.max(...values);
   const bottom = Math.min(...values);
   const margin = (top - bottom) * 0.08 || 1;
 
-  new window.Chart(canvas, {
+  const chart = new window.Chart(canvas, {
     data: {
       datasets: [
         { type: "line", label: label.critical, data: flat(data.critical), borderColor: "#b91c1c",
@@ -33,7 +36,7 @@
         { type: "line", label: label.value, data: data.points, borderColor: "#111827",
           backgroundColor: "#111827", borderWidth: 2.5, pointRadius: 2, fill: false },
         { type: "scatter", label: label.decision, pointStyle: "triangle", pointRadius: 8,
-          backgroundColor: "#1d4ed8",
+          pointHoverRadius: 11, backgroundColor: "#1d4ed8", clip: false,
           data: data.decisions.map((d) => ({ x: d.x, y: top + margin / 2, title: d.title, by: d.by })) },
       ],
     },
@@ -45,7 +48,7 @@
       scales: {
         x: { type: "linear", min: first, max: last,
              ticks: { callback: (value) => dates.format(new Date(value)), maxTicksLimit: 8 } },
-        y: { suggestedMin: bottom - margin, suggestedMax: top + margin,
+        y: { suggestedMin: bottom - margin, suggestedMax: top + margin * 1.5,
              ticks: { callback: (value) => numbers.format(value) } },
       },
       plugins: {
@@ -60,5 +63,26 @@
         },
       },
     },
+  });
+  // The list of decisions beside the chart: hovering or focusing one shows its marker's text.
+  const decisionSet = chart.data.datasets.length - 1;
+  document.querySelectorAll("[data-decision-index]").forEach((item) => {
+    const show = () => {
+      const index = Number(item.dataset.decisionIndex);
+      const point = chart.getDatasetMeta(decisionSet).data[index];
+      if (!point) return;
+      chart.setActiveElements([{ datasetIndex: decisionSet, index }]);
+      chart.tooltip.setActiveElements([{ datasetIndex: decisionSet, index }], { x: point.x, y: point.y });
+      chart.update();
+    };
+    const hide = () => {
+      chart.setActiveElements([]);
+      chart.tooltip.setActiveElements([], { x: 0, y: 0 });
+      chart.update();
+    };
+    item.addEventListener("mouseenter", show);
+    item.addEventListener("focus", show);
+    item.addEventListener("mouseleave", hide);
+    item.addEventListener("blur", hide);
   });
 })();

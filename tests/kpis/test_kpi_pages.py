@@ -231,3 +231,16 @@ class TestInterventionPage:
         page = client.get(reverse("home")).content.decode()
         assert "Open interventions you are on" in page
         assert "Throughput" in page
+
+
+def test_each_decision_beside_the_chart_points_to_its_marker(client, alice, emea):
+    from tests.factories import DecisionFactory
+
+    kpi = kpi_with([95, 96], name="On-time delivery", unit=emea, owner=alice)
+    decision = DecisionFactory(title="Two more carriers", decided_by=alice)
+    decision.kpis.add(kpi)
+    client.force_login(alice)
+
+    page = client.get(reverse("kpi_detail", args=[kpi.pk])).content.decode()
+
+    assert 'tabindex="0" data-decision-index="0" title="Two more carriers"' in page

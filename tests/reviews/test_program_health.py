@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from objectives.models import Cycle, Objective
 from objectives.rollups import recompute_all
-from reviews.health import program_health
+from reviews.health import CycleHealth, ProgramHealth, program_health
 from reviews.models import ObjectiveGrade
 from tests.factories import CheckInFactory, CycleFactory, KeyResultFactory, ObjectiveFactory
 
@@ -95,3 +95,17 @@ def test_the_page_shows_the_table_and_the_chart(client, alice, emea, quarter, tw
     assert "Units with objectives" in html
     assert 'id="health-chart-data"' in html
     assert "Q3 2026" in html
+
+
+def test_the_chart_puts_confidence_on_its_own_axis_and_dashes_the_7_day_line(emea):
+    health = CycleHealth(
+        cycle="Q4 2026", as_of=date(2026, 12, 1), mean_confidence=7.25, fresh=0.5, checked_in=0.75
+    )
+
+    chart = ProgramHealth(unit=emea, current=health, earlier=[]).chart_data
+
+    series = {line["name"]: line for line in chart["series"]}
+    assert series["mean_confidence"]["axis"] == "confidence"
+    assert series["mean_confidence"]["values"] == [7.2]
+    assert series["checked_in"]["values"] == [75.0]
+    assert (series["fresh"]["dashed"], series["checked_in"]["dashed"]) == (True, False)
