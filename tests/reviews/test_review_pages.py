@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from alignment.selectors import kpi_for_page
 from kpis.selectors import chart_data
-from objectives.models import Intervention
+from objectives.models import Cycle, Intervention
 from okrplatform.org.models import Membership
 from reviews.models import Decision, ObjectiveGrade, ReviewMeeting
 from tests.factories import (
@@ -267,3 +267,21 @@ def test_presentation_and_agenda_run_a_bounded_number_of_queries(
             with django_assert_max_num_queries(30):
                 assert client.get(reverse(view, args=[review.pk])).status_code == 200
     assert Intervention.objects.count() == 22
+
+
+def test_a_closed_cycles_slides_show_the_grade_instead_of_the_status(
+    client, alice, review, emea_plan, quarter
+):
+    ObjectiveGrade.objects.create(
+        objective=emea_plan.delivered, review=review, score=Decimal("0.90"), graded_by=alice
+    )
+    quarter.state = Cycle.State.CLOSED
+    quarter.save()
+    client.force_login(alice)
+
+    slides = client.get(reverse("review_present", args=[review.pk])).content.decode()
+
+    figures = slides.split(f'id="live-objective-{emea_plan.delivered.pk}"')[1].split("</span>\n")[0]
+    assert "Grade 0.9" in figures
+    assert "okr-badge--on_track" not in figures
+    assert "okr-badge--off_track" not in figures
