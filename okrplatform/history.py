@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .display import number
 
@@ -51,7 +51,9 @@ def change_history(*record_sets: models.QuerySet, limit: int = 15) -> list[Chang
         older = _previous_of(record, rows[index + 1 :])
         change = Change(
             when=record.history_date,
-            who=str(record.history_user) if record.history_user else _("the system"),
+            who=str(record.history_user)
+            if record.history_user
+            else pgettext("who changed it", "The system"),
             what=str(record.instance),
             created=record.history_type == "+",
         )
