@@ -61,11 +61,6 @@ def test_twenty_check_ins_at_once_are_twenty_rows_and_the_latest_counts(bob, key
     assert key_result.current_value == latest.value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the edit form refuses every save while its blank key-result row is validated "
-    "(issue 12); strict, so the fix shows here",
-)
 def test_ten_people_saving_one_objective_at_once_one_wins_nine_are_told(
     django_app, alice, emea_logistics, this_quarter
 ):
