@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -180,7 +181,7 @@ class Grade(models.Model):
             raise ValidationError(
                 {
                     "reason": _("Say why the grade differs from the suggested %(grade)s.")
-                    % {"grade": self.suggested_score}
+                    % {"grade": number_format(self.suggested_score, decimal_pos=2)}
                 }
             )
 
