@@ -95,6 +95,7 @@ def test_models_and_migrations_agree():
 
 
 def test_celery_is_configured_for_at_least_once_delivery_applied_once():
+    app.loader.import_default_modules()  # the tasks, as a worker registers them at its start
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
