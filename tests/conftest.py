@@ -6,14 +6,23 @@ Charlie works in APAC and is an outsider to EMEA; Sam is staff.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from okrplatform.celery import app as celery_app
 from okrplatform.org.models import Membership, OrgUnit
 
-from .factories import CycleFactory, MembershipFactory, OrgUnitFactory, UserFactory
+from .factories import (
+    CycleFactory,
+    KeyResultFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    OrgUnitFactory,
+    UserFactory,
+)
 
 # Hashing demo passwords with PBKDF2 would dominate the suite's run time.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -93,3 +102,23 @@ def sam(db):
 @pytest.fixture
 def quarter(db):
     return CycleFactory(name="Q4 2026", code="2026-q4")
+
+
+@pytest.fixture
+def this_quarter(db):
+    """A quarter half gone: expected progress is one half today."""
+    today = timezone.localdate()
+    return CycleFactory(start_date=today - timedelta(days=45), end_date=today + timedelta(days=45))
+
+
+@pytest.fixture
+def key_result(bob, emea_logistics, this_quarter):
+    """Bob's key result in his team's objective this quarter: 0 → 200 parcels."""
+    objective = ObjectiveFactory(unit=emea_logistics, cycle=this_quarter, title="Cut cost")
+    return KeyResultFactory(
+        objective=objective,
+        owner=bob,
+        title="Parcels on dense routes",
+        start_value=0,
+        target_value=200,
+    )

@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import queue
 import shutil
-import signal
 import socket
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import redis
-from django.utils import timezone
 
 from okrplatform.celery import app
-from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
-from tests.test_celery_worker import (
-    PROJECT_ROOT,
-    WorkerLog,
-    database_url_of_this_test,
-    forget_broker_pools,
-    wait_for_line,
-)
+from tests.workers import WorkerLog, forget_broker_pools, start_worker, stop_worker
 
 
 def free_port() -> int:
@@ -99,60 +85,6 @@ def own_redis(tmp_path) -> Iterator[OwnRedis]:
         server.stop()
 
 
-def start_worker(
-    broker: str, schedule: Path, **extra_env: str
-) -> tuple[subprocess.Popen, WorkerLog]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url_of_this_test(),
-        "CELERY_BROKER_URL": broker,
-        "DEBUG": "true",
-        **extra_env,
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "okrplatform",
-            "worker",
-            "--beat",
-            "--schedule",
-            str(schedule),
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-            "--hostname=faults@%h",
-        ],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group: beat runs in a child of its own
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(
-        target=lambda: [lines.put(line) for line in worker.stdout], daemon=True
-    ).start()
-    return worker, WorkerLog(lines, wait_for_line(lines, "ready.", timeout=60, worker=worker))
-
-
-def stop_worker(worker: subprocess.Popen, how: int = signal.SIGTERM) -> None:
-    """Stop the worker and its beat child: the whole process group, so no beat outlives it."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(worker.pid, how)
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
-
-
 @pytest.fixture
 def worker_on_own_redis(own_redis: OwnRedis, tmp_path, monkeypatch) -> Iterator[WorkerLog]:
     """A worker with beat on the test's Redis; this process enqueues there too."""
@@ -168,22 +100,3 @@ def worker_on_own_redis(own_redis: OwnRedis, tmp_path, monkeypatch) -> Iterator[
         forget_broker_pools()
         stop_worker(worker)
         print(log.text())  # shown by pytest when the test fails
-
-
-@pytest.fixture
-def key_result(bob, emea_logistics, this_quarter):
-    """Bob's key result in his team's objective this quarter: 0 → 200 parcels."""
-    objective = ObjectiveFactory(unit=emea_logistics, cycle=this_quarter, title="Cut cost")
-    return KeyResultFactory(
-        objective=objective,
-        owner=bob,
-        title="Parcels on dense routes",
-        start_value=0,
-        target_value=200,
-    )
-
-
-@pytest.fixture
-def this_quarter(db):
-    today = timezone.localdate()
-    return CycleFactory(start_date=today - timedelta(days=45), end_date=today + timedelta(days=45))

@@ -15,7 +15,7 @@ from objectives.models import CheckIn, Objective, UnitRollup
 from objectives.rollups import recompute_all
 from okrplatform.org.models import ApiToken
 from okrplatform.outbox.models import OutboxTask
-from tests.test_celery_worker import wait_until
+from tests.workers import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

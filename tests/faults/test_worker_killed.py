@@ -22,7 +22,7 @@ from objectives.progress import Direction
 from okrplatform.celery import app
 from okrplatform.org.models import ApiToken
 from tests.factories import KeyResultFactory, KPIFactory
-from tests.test_celery_worker import forget_broker_pools, wait_until
+from tests.workers import forget_broker_pools, wait_until
 
 from .conftest import start_worker, stop_worker
 from .test_redis_goes_away import figures_of_a_full_recompute, stored_figures

@@ -21,24 +21,6 @@ from tests.factories import CheckInFactory, CycleFactory, KeyResultFactory, Obje
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def this_quarter(db):
-    today = timezone.localdate()
-    return CycleFactory(start_date=today - timedelta(days=45), end_date=today + timedelta(days=45))
-
-
-@pytest.fixture
-def key_result(bob, emea_logistics, this_quarter):
-    objective = ObjectiveFactory(unit=emea_logistics, cycle=this_quarter, title="Cut cost")
-    return KeyResultFactory(
-        objective=objective,
-        owner=bob,
-        title="Parcels on dense routes",
-        start_value=0,
-        target_value=200,
-    )
-
-
 def check_in_url(key_result) -> str:
     return reverse("key_result_check_ins", args=[key_result.pk])
 
