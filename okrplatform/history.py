@@ -96,8 +96,9 @@ def _shown(model_field: models.Field, value) -> str:
         return number(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.is_relation:
-        related = model_field.related_model._default_manager.filter(pk=value).first()
+    related_model = model_field.related_model if model_field.is_relation else None
+    if isinstance(related_model, type):
+        related = related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else "—"
     return str(value)
 
