@@ -94,8 +94,10 @@ def _hand_over(row: OutboxTask) -> bool:
     app = current_app
     try:
         if app.conf.task_always_eager:
-            # The embedded default has no broker: the task runs here, after the commit.
-            app.loader.import_default_modules()
+            # The embedded default has no broker: the task runs here, after the commit. Task
+            # modules are imported the first time one is missing, as a worker does at its start.
+            if row.task not in app.tasks:
+                app.loader.import_default_modules()
             app.tasks[row.task].apply(kwargs=row.kwargs, throw=True)
         else:
             app.send_task(row.task, kwargs=row.kwargs, retry=False)
