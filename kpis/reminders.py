@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from okrplatform.org.models import Reminder
 from okrplatform.org.notifications import send_weekly_digest
+from okrplatform.webhooks.events import digest_emit
 
 from .health import Health
 from .models import KPI
@@ -25,6 +28,41 @@ def stale_kpis() -> QuerySet[KPI]:
 
 
 def remind_owners_of_stale_kpis(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    digest_emit(
+        kind=Reminder.Kind.STALE_KPIS,
+        week=today - timedelta(days=today.weekday()),
+        items=stale_kpis(),
+        unit_lookup="unit",
+        headline=lambda count: (
+            ngettext(
+                "%(count)d KPI has no recent measurement.",
+                "%(count)d KPIs have no recent measurement.",
+                count,
+            )
+            % {"count": count}
+        ),
+        line=lambda kpi: (
+            _("%(kpi)s (%(unit)s), %(owner)s: %(health)s")
+            % {
+                "kpi": kpi.name,
+                "unit": kpi.unit.name,
+                "owner": kpi.owner,
+                "health": Health(kpi.health).label,
+            }
+        ),
+        data_of=lambda kpi: {
+            "id": kpi.pk,
+            "code": kpi.code,
+            "name": kpi.name,
+            "unit": kpi.unit.code,
+            "owner": kpi.owner.username,
+            "health": kpi.health,
+            "latest_period": kpi.latest_period,
+        },
+        path=reverse("kpi_board"),
+    )
     return send_weekly_digest(
         kind=Reminder.Kind.STALE_KPIS,
         items=stale_kpis(),
@@ -38,5 +76,5 @@ def remind_owners_of_stale_kpis(now: datetime | None = None) -> int:
             % {"count": count}
         ),
         template="kpis/email/stale_kpis.txt",
-        now=now or timezone.now(),
+        now=now,
     )

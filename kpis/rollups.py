@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from okrplatform.db import update_changed
 
+from .events import health_before_refresh, kpi_health_changes_emit
 from .health import Frequency, Health, KPIDirection, stale_before
 from .models import KPI, Measurement
 
@@ -47,10 +48,14 @@ def refresh_kpis(ids: Collection[int] | None = None, today: date | None = None) 
     """Store each KPI's latest measurement and its health on ``today``, writing only the KPIs
     that change; returns how many changed."""
     kpis = KPI.objects.all() if ids is None else KPI.objects.filter(pk__in=ids)
+    health_before = health_before_refresh(kpis)
     latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period")
     changed = update_changed(
         kpis,
         latest_value=Subquery(latest.values("value")[:1]),
         latest_period=Subquery(latest.values("period")[:1]),
     )
-    return changed + update_changed(kpis, health=kpi_health_sql(today or timezone.localdate()))
+    changed += update_changed(kpis, health=kpi_health_sql(today or timezone.localdate()))
+    if health_before is not None:
+        kpi_health_changes_emit(kpis, health_before)
+    return changed

@@ -15,6 +15,7 @@ from kpis.health import Health, health_in_a_sentence
 from okrplatform.org.models import User
 from okrplatform.org.notifications import notify
 
+from .events import intervention_opened, intervention_resolved
 from .models import Intervention, InterventionNote, KPILink
 
 BREACHED = [Health.WARNING, Health.CRITICAL]
@@ -90,6 +91,7 @@ def _open(link: KPILink, *, email: bool) -> int:
         url=reverse("intervention_detail", args=[intervention.pk]),
         email=email,
     )
+    intervention_opened(intervention=intervention, guards=link.kind == KPILink.Kind.GUARDS)
     return 1
 
 
@@ -130,3 +132,4 @@ def intervention_resolve(*, intervention: Intervention, by: User, note: str = ""
     intervention.resolved_by = by
     intervention._history_user = by
     intervention.save()
+    intervention_resolved(intervention=intervention)

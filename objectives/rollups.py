@@ -24,6 +24,7 @@ from objectives.unit_rollups import (
 )
 from okrplatform.db import execute_in_one_round_trip
 
+from .events import objective_status_changes_wanted, objective_statuses_changed
 from .models import CheckIn, Cycle, KeyResult, Objective
 from .progress import Direction, MetricType, Status, expected_progress, status_thresholds
 
@@ -150,6 +151,13 @@ UPDATE {table} SET status = {status}
 WHERE {scope} AND {cycle} IN ({cycles}) AND {table}.status {differs} ({status})
 """
 
+# The objectives REFRESH_STATUS is about to change, with their status before and after: read
+# only when a webhook subscribes to status changes.
+CHANGING_STATUS = """
+SELECT id, status, {status} FROM {table}
+WHERE {scope} AND {cycle} IN ({cycles}) AND {table}.status {differs} ({status})
+"""
+
 
 def refresh_key_results(ids: Collection[int] | None = None) -> int:
     """Each KR's current value and confidence from its latest check-in, then its progress;
@@ -246,10 +254,25 @@ def refresh_statuses(
             cycle=the_cycle,
             cycles=cycle_ids,
         )
+        params = [*threshold_params, *scope_params, *cycle_params, *threshold_params]
+        changes = []
         with connection.cursor() as cursor:
-            cursor.execute(
-                statement, [*threshold_params, *scope_params, *cycle_params, *threshold_params]
-            )
+            if table == TABLES["objective"] and objective_status_changes_wanted():
+                cursor.execute(
+                    _sql(
+                        CHANGING_STATUS,
+                        table=table,
+                        status=status,
+                        scope=scope,
+                        cycle=the_cycle,
+                        cycles=cycle_ids,
+                    ),
+                    params,
+                )
+                changes = cursor.fetchall()
+            cursor.execute(statement, params)
+        if changes:
+            objective_statuses_changed(changes)
 
 
 def _thresholds(cycles: Sequence[Cycle], on: date) -> tuple[str, str, list]:

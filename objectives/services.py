@@ -20,6 +20,7 @@ from kpis.models import Measurement
 from okrplatform.org.models import User
 from okrplatform.outbox.relay import after_commit
 
+from .events import check_ins_recorded, check_ins_recorded_by_id
 from .models import CheckIn, KeyResult, Objective
 from .progress import LOW_CONFIDENCE, Status, progress_status
 from .rollups import refresh_key_results, refresh_statuses
@@ -80,6 +81,7 @@ def check_in_record(
     )
     _key_result_takes(key_result, check_in, progress=progress, status=status)
     after_commit("objectives.tasks.rollup_key_result", key_result_id=key_result.pk)
+    check_ins_recorded([check_in])
     return CheckInResult(check_in=check_in, key_result=key_result)
 
 
@@ -163,6 +165,7 @@ def check_ins_record_from_kpis(*, kpi_ids: Collection[int] | None = None) -> int
     if check_ins:
         CheckIn.objects.bulk_create(check_ins)
         _after_check_ins([check_in.key_result_id for check_in in check_ins])
+        check_ins_recorded_by_id([check_in.pk for check_in in check_ins])
     return len(check_ins)
 
 

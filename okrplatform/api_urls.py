@@ -19,6 +19,7 @@ from objectives.api import (
     ObjectiveViewSet,
 )
 from okrplatform.exchange.api import OrgUnitWithExportViewSet
+from okrplatform.webhooks.api import WebhookSubscriptionViewSet
 from reviews.api import DecisionViewSet, ReviewViewSet, TensionViewSet
 
 docs_view = SpectacularSwaggerView.as_view(url_name="api_schema")
@@ -43,6 +44,7 @@ router.register("interventions", InterventionViewSet, basename="intervention")
 router.register("tensions", TensionViewSet, basename="tension")
 router.register("reviews", ReviewViewSet, basename="review")
 router.register("decisions", DecisionViewSet, basename="decision")
+router.register("webhooks", WebhookSubscriptionViewSet, basename="webhooksubscription")
 
 
 @csrf_exempt

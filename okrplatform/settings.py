@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     "okrplatform.outbox",
     "okrplatform.org",
+    "okrplatform.webhooks",
     "kpis",
     "objectives",
     "alignment",
@@ -444,6 +445,21 @@ CACHES = {
 # API list pages cached until the next write (okrplatform/api_cache.py): only where every
 # process shares the cache, or a worker's writes would go unseen.
 API_LIST_CACHE = env_bool("API_LIST_CACHE", bool(CACHE_URL))
+
+# --- Outbound webhooks (okrplatform/webhooks/) -----------------------------------------------
+# Targets on loopback, private, link-local or reserved addresses are refused (no request to the
+# inside of the network on someone's behalf) unless this opens them: for an intranet receiver,
+# and for the tests' receiver on 127.0.0.1.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+# Empty: any host that passes the guard above. Otherwise the only hosts webhooks go to
+# (e.g. hooks.slack.com,example.webhook.office.com): an egress allow-list.
+WEBHOOKS_TARGET_HOSTS = env_list("WEBHOOKS_TARGET_HOSTS", [])
+# How often a delivery is tried, and the first wait: it doubles after each failure, up to an hour.
+WEBHOOKS_TRIES = env_int("WEBHOOKS_TRIES", 8)
+WEBHOOKS_BACKOFF_SECONDS = env_float("WEBHOOKS_BACKOFF_SECONDS", 30.0)
+# A receiver has this long to accept the connection and then to answer.
+WEBHOOKS_CONNECT_TIMEOUT = env_float("WEBHOOKS_CONNECT_TIMEOUT", 3.0)
+WEBHOOKS_READ_TIMEOUT = env_float("WEBHOOKS_READ_TIMEOUT", 10.0)
 
 # --- Celery -----------------------------------------------------------------------------------
 # Unset broker: the embedded default runs every task eagerly, in the process that enqueues it.

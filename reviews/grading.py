@@ -28,6 +28,7 @@ from objectives.progress import weighted_progress
 from okrplatform.org.models import User
 from okrplatform.org.selectors import in_subtree_of
 
+from .events import review_closed
 from .models import KeyResultGrade, ObjectiveGrade, ReviewMeeting
 
 # A key result counts as delivered at this grade or above.
@@ -327,3 +328,4 @@ def review_close(
     if review.unit.parent_id is None:
         Cycle.objects.filter(pk=review.cycle_id).update(state=Cycle.State.CLOSED)
     review.refresh_from_db()
+    review_closed(review=review)

@@ -1,0 +1,199 @@
+"""The REST API of webhook subscriptions and their deliveries.
+
+Staff manage every subscription, managers those scoped to a unit they manage; anyone else sees
+none. The secret is answered once: when the subscription is made, and by ``…/renew-secret/``.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from okrplatform.api import SelfLink, as_saved
+from okrplatform.languages import offered_languages
+from okrplatform.org.api import UnitField
+
+from .models import EventType, WebhookDelivery, WebhookSubscription
+from .services import (
+    may_manage,
+    subscription_save,
+    subscription_secret_renew,
+    subscriptions_managed_by,
+)
+
+
+class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+    url = SelfLink(view_name="webhooksubscription-detail")
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=EventType.choices),
+        min_length=1,
+        help_text="The kinds of event to send, at least one.",
+    )
+    scope = UnitField(
+        required=False,
+        allow_null=True,
+        help_text="The unit's code: only events of this unit and the units below it. Null: the "
+        "whole organisation (staff only).",
+    )
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        help_text="The username of who made it: only events about what they may see are sent.",
+    )
+    language = serializers.ChoiceField(
+        choices=[("", ""), *offered_languages()],
+        required=False,
+        allow_blank=True,
+        help_text="The language of the messages; empty: the site's default.",
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = [
+            "id",
+            "url",
+            "name",
+            "target_url",
+            "format",
+            "events",
+            "scope",
+            "owner",
+            "language",
+            "active",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "target_url": {
+                "help_text": "Where events are sent with POST: a public http(s) address (loopback "
+                "and private addresses are refused unless the operator allows them)."
+            },
+            "format": {
+                "help_text": "json: our signed JSON; slack, teams: their incoming-webhook messages."
+            },
+            "active": {"help_text": "Off: nothing is sent, and waiting deliveries are dropped."},
+        }
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        as_saved(WebhookSubscription, self.instance, attrs)
+        return attrs
+
+
+class SubscriptionWithSecretSerializer(WebhookSubscriptionSerializer):
+    secret = serializers.CharField(
+        read_only=True,
+        help_text="Signs every delivery (X-OKR-Signature). Answered only now: keep it.",
+    )
+
+    class Meta(WebhookSubscriptionSerializer.Meta):
+        fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    delivery_id = serializers.UUIDField(source="uuid", read_only=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "delivery_id",
+            "event_type",
+            "event_id",
+            "occurred_at",
+            "state",
+            "attempts",
+            "last_response_code",
+            "last_response_body",
+            "last_error",
+            "next_attempt_at",
+            "created_at",
+            "delivered_at",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={201: SubscriptionWithSecretSerializer},
+        description="Subscribe another system to events. Staff may subscribe to the whole "
+        "organisation; a manager to a unit they manage (`scope`), and then hears only of that "
+        "unit and the units below it. The answer carries the `secret`, this once.",
+    ),
+    update=extend_schema(description="Change a subscription you manage."),
+    partial_update=extend_schema(description="Change a subscription you manage."),
+)
+class WebhookSubscriptionViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Webhook subscriptions you manage."""
+
+    queryset = WebhookSubscription.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = WebhookSubscriptionSerializer
+    ordering_fields = ["name", "id", "created_at"]
+    ordering = ["name", "id"]
+    filterset_fields = ["active", "format"]
+
+    def get_queryset(self) -> QuerySet[WebhookSubscription]:
+        return subscriptions_managed_by(self.request.user)
+
+    def _may_manage(self, scope) -> None:
+        if not may_manage(self.request.user, scope):
+            raise PermissionDenied(
+                _("Only staff subscribe the whole organisation.")
+                if scope is None
+                else _("Only a manager of this unit, or staff, manages its webhooks.")
+            )
+
+    def create(self, request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self._may_manage(serializer.validated_data.get("scope"))
+        subscription = subscription_save(
+            subscription=WebhookSubscription(owner=request.user, **serializer.validated_data)
+        )
+        answer = SubscriptionWithSecretSerializer(subscription, context={"request": request})
+        return Response(answer.data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer) -> None:
+        if "scope" in serializer.validated_data:
+            self._may_manage(serializer.validated_data["scope"])
+        subscription = serializer.instance
+        for field, value in serializer.validated_data.items():
+            setattr(subscription, field, value)
+        subscription_save(subscription=subscription)
+
+    @extend_schema(
+        request=None,
+        responses=SubscriptionWithSecretSerializer,
+        summary="Give it a new secret",
+        description="Deliveries from now on are signed with the new secret, answered this once.",
+    )
+    @action(detail=True, methods=["post"], url_path="renew-secret")
+    def renew_secret(self, request, pk=None) -> Response:
+        subscription = self.get_object()
+        subscription_secret_renew(subscription=subscription)
+        answer = SubscriptionWithSecretSerializer(subscription, context={"request": request})
+        return Response(answer.data)
+
+    @extend_schema(
+        responses=WebhookDeliverySerializer(many=True),
+        summary="Its latest deliveries",
+        description="The latest 100 deliveries, newest first, with the receiver's last answer.",
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def deliveries(self, request, pk=None) -> Response:
+        subscription = self.get_object()
+        latest = subscription.deliveries.order_by("-id")[:100]
+        return Response(WebhookDeliverySerializer(latest, many=True).data)
