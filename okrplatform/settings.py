@@ -423,6 +423,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CheckInSourceEnum": "objectives.models.CheckIn.Source",
         "MeasurementSourceEnum": "kpis.models.DataSource",
+        "WebhookEventTypeEnum": "okrplatform.webhooks.models.EventType",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

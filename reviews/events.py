@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from okrplatform.webhooks.events import Event, events_emit
@@ -26,7 +27,7 @@ def review_closed(*, review: ReviewMeeting) -> None:
                 type=EventType.REVIEW_CLOSED,
                 resource_pk=review.pk,
                 unit_ids=[review.unit_id],
-                occurred_at=review.closed_at,
+                occurred_at=review.closed_at or timezone.now(),
                 path=reverse("review_detail", args=[review.pk]),
                 data={
                     "id": review.pk,

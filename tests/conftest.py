@@ -26,6 +26,9 @@ from .factories import (
 
 # Hashing demo passwords with PBKDF2 would dominate the suite's run time.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# No webhook of the suite leaves this machine, whatever a test or the API fuzzer subscribes:
+# only the receivers the tests start on 127.0.0.1 can be targets (tests/webhooks/).
+settings.WEBHOOKS_TARGET_HOSTS = ["127.0.0.1"]
 
 
 @pytest.fixture(autouse=True)

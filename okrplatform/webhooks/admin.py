@@ -43,12 +43,16 @@ class WebhookSubscriptionAdmin(StyledAdmin):
     autocomplete_fields = ["scope", "owner"]
     actions = ["renew_secret"]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: WebhookSubscription, form: forms.ModelForm, change: bool
+    ) -> None:
         subscription_save(subscription=obj)
         if not change:
             self._show_secret(request, obj, obj.secret)
 
-    def _show_secret(self, request: HttpRequest, subscription, secret: str) -> None:
+    def _show_secret(
+        self, request: HttpRequest, subscription: WebhookSubscription, secret: str
+    ) -> None:
         self.message_user(
             request,
             _("The secret of “%(name)s” is %(secret)s. Copy it now: it is not shown again.")
@@ -100,7 +104,7 @@ class WebhookDeliveryAdmin(StyledAdmin):
     ]
     actions = ["send_again"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description=_("Send again"))

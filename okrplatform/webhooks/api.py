@@ -6,17 +6,22 @@ none. The secret is answered once: when the subscription is made, and by ``…/r
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from okrplatform.api import SelfLink, as_saved
 from okrplatform.languages import offered_languages
 from okrplatform.org.api import UnitField
+from okrplatform.org.models import OrgUnit, User
 
 from .models import EventType, WebhookDelivery, WebhookSubscription
 from .services import (
@@ -40,7 +45,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
         help_text="The unit's code: only events of this unit and the units below it. Null: the "
         "whole organisation (staff only).",
     )
-    owner = serializers.SlugRelatedField(
+    owner: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
         help_text="The username of who made it: only events about what they may see are sent.",
@@ -79,9 +84,10 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
             "active": {"help_text": "Off: nothing is sent, and waiting deliveries are dropped."},
         }
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        as_saved(WebhookSubscription, self.instance, attrs)
+        owner = {} if self.instance else {"owner": self.context["request"].user}
+        as_saved(WebhookSubscription, self.instance, {**attrs, **owner})
         return attrs
 
 
@@ -144,31 +150,38 @@ class WebhookSubscriptionViewSet(
     ordering = ["name", "id"]
     filterset_fields = ["active", "format"]
 
-    def get_queryset(self) -> QuerySet[WebhookSubscription]:
-        return subscriptions_managed_by(self.request.user)
+    def _person(self) -> User:
+        """Who asks: signed in, as every API route requires."""
+        person = self.request.user
+        assert isinstance(person, User)
+        return person
 
-    def _may_manage(self, scope) -> None:
-        if not may_manage(self.request.user, scope):
+    def get_queryset(self) -> QuerySet[WebhookSubscription]:
+        return subscriptions_managed_by(self._person())
+
+    def _may_manage(self, scope: OrgUnit | None) -> None:
+        if not may_manage(self._person(), scope):
             raise PermissionDenied(
                 _("Only staff subscribe the whole organisation.")
                 if scope is None
                 else _("Only a manager of this unit, or staff, manages its webhooks.")
             )
 
-    def create(self, request, *args, **kwargs) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self._may_manage(serializer.validated_data.get("scope"))
         subscription = subscription_save(
-            subscription=WebhookSubscription(owner=request.user, **serializer.validated_data)
+            subscription=WebhookSubscription(owner=self._person(), **serializer.validated_data)
         )
         answer = SubscriptionWithSecretSerializer(subscription, context={"request": request})
         return Response(answer.data, status=status.HTTP_201_CREATED)
 
-    def perform_update(self, serializer) -> None:
+    def perform_update(self, serializer: BaseSerializer) -> None:
         if "scope" in serializer.validated_data:
             self._may_manage(serializer.validated_data["scope"])
         subscription = serializer.instance
+        assert isinstance(subscription, WebhookSubscription)
         for field, value in serializer.validated_data.items():
             setattr(subscription, field, value)
         subscription_save(subscription=subscription)
@@ -180,7 +193,7 @@ class WebhookSubscriptionViewSet(
         description="Deliveries from now on are signed with the new secret, answered this once.",
     )
     @action(detail=True, methods=["post"], url_path="renew-secret")
-    def renew_secret(self, request, pk=None) -> Response:
+    def renew_secret(self, request: Request, pk: str | None = None) -> Response:
         subscription = self.get_object()
         subscription_secret_renew(subscription=subscription)
         answer = SubscriptionWithSecretSerializer(subscription, context={"request": request})
@@ -193,7 +206,7 @@ class WebhookSubscriptionViewSet(
         filters=False,
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def deliveries(self, request, pk=None) -> Response:
+    def deliveries(self, request: Request, pk: str | None = None) -> Response:
         subscription = self.get_object()
         latest = subscription.deliveries.order_by("-id")[:100]
         return Response(WebhookDeliverySerializer(latest, many=True).data)

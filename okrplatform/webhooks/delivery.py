@@ -8,6 +8,7 @@ long each time, up to an hour, until ``WEBHOOKS_TRIES`` tries have failed.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,7 +38,7 @@ class Outcome:
 
 def backoff(attempts: int) -> float:
     """Seconds to wait after the ``attempts``-th failed try: doubling, up to an hour."""
-    return min(settings.WEBHOOKS_BACKOFF_SECONDS * 2 ** (attempts - 1), LONGEST_WAIT)
+    return min(math.ldexp(float(settings.WEBHOOKS_BACKOFF_SECONDS), attempts - 1), LONGEST_WAIT)
 
 
 def delivery_headers(delivery: WebhookDelivery, *, body: bytes, timestamp: int) -> dict[str, str]:

@@ -109,32 +109,32 @@ def events_emit(
             pks = {event.resource_pk for event in heard}
             seen = set(access.restrict(visible_in.filter(pk__in=pks)).values_list("pk", flat=True))
             heard = [event for event in heard if event.resource_pk in seen]
-        language = language_for(subscription.language)
-        for event in heard:
-            key = (id(event), language)
-            if key not in messages:
-                with translation.override(language):
+        with translation.override(language_for(subscription.language)):
+            for event in heard:
+                key = (id(event), translation.get_language())
+                if key not in messages:
                     messages[key] = Message(
                         title=str(EventType(event.type).label),
                         headline=str(event.headline()),
                         link=_absolute(event.path),
                     )
-            deliveries.append(
-                WebhookDelivery(
-                    subscription=subscription,
-                    event_type=event.type,
+                body = body_for(
+                    subscription,
                     event_id=event_ids[id(event)],
+                    event_type=event.type,
                     occurred_at=event.occurred_at,
-                    body=body_for(
-                        subscription,
-                        event_id=event_ids[id(event)],
-                        event_type=event.type,
-                        occurred_at=event.occurred_at,
-                        data=event.data,
-                        message=messages[key],
-                    ),
+                    data=event.data,
+                    message=messages[key],
                 )
-            )
+                deliveries.append(
+                    WebhookDelivery(
+                        subscription=subscription,
+                        event_type=event.type,
+                        event_id=event_ids[id(event)],
+                        occurred_at=event.occurred_at,
+                        body=body,
+                    )
+                )
     WebhookDelivery.objects.bulk_create(deliveries)
     for delivery in deliveries:
         after_commit(DELIVER, delivery_id=delivery.pk)
@@ -178,6 +178,13 @@ def digest_emit(
         if not count:
             continue
         listed = list(rows[:DIGEST_ITEMS])
+        event_id = str(uuid.uuid4())
+        data = {
+            "kind": kind,
+            "week": week.isoformat(),
+            "count": count,
+            "items": [data_of(item) for item in listed],
+        }
         with translation.override(language_for(subscription.language)):
             message = Message(
                 title=str(EventType.WEEKLY_DIGEST.label),
@@ -186,13 +193,14 @@ def digest_emit(
                 more=count - min(count, CHAT_LINES),
                 link=_absolute(path),
             )
-        event_id = str(uuid.uuid4())
-        data = {
-            "kind": kind,
-            "week": week.isoformat(),
-            "count": count,
-            "items": [data_of(item) for item in listed],
-        }
+            body = body_for(
+                subscription,
+                event_id=event_id,
+                event_type=EventType.WEEKLY_DIGEST,
+                occurred_at=now,
+                data=data,
+                message=message,
+            )
         try:
             with transaction.atomic():
                 delivery = WebhookDelivery.objects.create(
@@ -201,14 +209,7 @@ def digest_emit(
                     event_id=event_id,
                     occurred_at=now,
                     once_key=once_key,
-                    body=body_for(
-                        subscription,
-                        event_id=event_id,
-                        event_type=EventType.WEEKLY_DIGEST,
-                        occurred_at=now,
-                        data=data,
-                        message=message,
-                    ),
+                    body=body,
                 )
         except IntegrityError:
             continue  # sent meanwhile by another run: the database keeps it to one

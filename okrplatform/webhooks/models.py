@@ -97,10 +97,10 @@ class WebhookSubscription(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, str] = {}
         events = self.events if isinstance(self.events, list) else []
         if not events or any(event not in EventType.values for event in events):
-            errors["events"] = _("Choose at least one of the events offered.")
+            errors["events"] = str(_("Choose at least one of the events offered."))
         if self.target_url:
             try:
                 target_check(self.target_url)

@@ -31,12 +31,19 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def _host_and_port(url: str) -> tuple[str, int]:
+    try:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return parts.hostname.lower(), parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a malformed IPv6 address or port
+        pass
+    raise TargetRefused(_("Use an http:// or https:// address."))
+
+
 def target_check(url: str) -> None:
     """Raise ``TargetRefused`` unless webhooks may be sent to ``url``."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TargetRefused(_("Use an http:// or https:// address."))
-    host = parts.hostname.lower()
+    host, port = _host_and_port(url)
     allowed = [name.lower() for name in settings.WEBHOOKS_TARGET_HOSTS]
     if allowed and host not in allowed:
         raise TargetRefused(
@@ -46,8 +53,9 @@ def target_check(url: str) -> None:
     if settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS:
         return
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
+        addresses = {
+            str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        }
     except (socket.gaierror, UnicodeError, ValueError) as error:
         raise TargetUnresolved(_("The host %(host)s cannot be found.") % {"host": host}) from error
     if not all(_is_public(address) for address in addresses):
