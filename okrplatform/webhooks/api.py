@@ -26,6 +26,7 @@ from okrplatform.org.models import OrgUnit, User
 from .models import EventType, WebhookDelivery, WebhookSubscription
 from .services import (
     may_manage,
+    subscription_delete,
     subscription_save,
     subscription_secret_renew,
     subscriptions_managed_by,
@@ -185,6 +186,9 @@ class WebhookSubscriptionViewSet(
         for field, value in serializer.validated_data.items():
             setattr(subscription, field, value)
         subscription_save(subscription=subscription)
+
+    def perform_destroy(self, instance: WebhookSubscription) -> None:
+        subscription_delete(subscription=instance)
 
     @extend_schema(
         request=None,

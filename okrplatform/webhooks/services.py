@@ -41,6 +41,12 @@ def subscription_save(*, subscription: WebhookSubscription) -> WebhookSubscripti
 
 
 @transaction.atomic
+def subscription_delete(*, subscription: WebhookSubscription) -> None:
+    """Stop and forget a subscription, with its delivery log."""
+    subscription.delete()
+
+
+@transaction.atomic
 def subscription_secret_renew(*, subscription: WebhookSubscription) -> str:
     """A new secret, shown this once: deliveries from now on are signed with it."""
     subscription.secret = new_secret()

@@ -292,3 +292,30 @@ def test_a_closed_review_is_sent(
     )
     assert payload["data"]["what_worked"] == "Weekly check-ins."
     assert payload["data"]["closed_by"] == "alice"
+
+
+def test_a_check_in_a_kpi_makes_is_sent_as_the_systems(
+    alice, emea, emea_logistics, bob, this_quarter, receiver, django_capture_on_commit_callbacks
+):
+    kpi = KPIFactory(name="Throughput", code="throughput", unit=emea_logistics, owner=bob)
+    objective = ObjectiveFactory(unit=emea_logistics, cycle=this_quarter, title="Ship more")
+    key_result = KeyResultFactory(
+        objective=objective,
+        title="Parcels a month",
+        driving_kpi=kpi,
+        start_value=0,
+        target_value=200,
+    )
+    subscribe(owner=alice, url=receiver.url(), events=[EventType.CHECK_IN_RECORDED], scope=emea)
+    with django_capture_on_commit_callbacks(execute=True):
+        measurements_save(
+            items=[MeasurementInput(kpi=kpi, period=timezone.localdate(), value=Decimal(120))],
+            source="manual",
+            recorded_by=bob,
+        )
+
+    [post] = receiver.received
+    payload = post.json()
+    assert (payload["data"]["source"], payload["data"]["author"]) == ("kpi", None)
+    assert payload["data"]["key_result"]["id"] == key_result.pk
+    assert payload["summary"].startswith("The system checked in 120")
