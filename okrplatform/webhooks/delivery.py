@@ -77,13 +77,16 @@ def delivery_attempt(*, delivery_id: int, last_try: bool = False) -> Outcome | N
     retryable = True
     try:
         target_check(subscription.target_url)
-        response = requests.post(
-            subscription.target_url,
-            data=body,
-            headers=delivery_headers(delivery, body=body, timestamp=int(time.time())),
-            timeout=(settings.WEBHOOKS_CONNECT_TIMEOUT, settings.WEBHOOKS_READ_TIMEOUT),
-            allow_redirects=False,
-        )
+        with requests.Session() as session:
+            # No proxy or .netrc from the environment: the guard checked this very address.
+            session.trust_env = False
+            response = session.post(
+                subscription.target_url,
+                data=body,
+                headers=delivery_headers(delivery, body=body, timestamp=int(time.time())),
+                timeout=(settings.WEBHOOKS_CONNECT_TIMEOUT, settings.WEBHOOKS_READ_TIMEOUT),
+                allow_redirects=False,
+            )
         code, answer = response.status_code, response.text[:RESPONSE_KEPT]
         if not 200 <= code < 300:
             error = f"HTTP {code}"

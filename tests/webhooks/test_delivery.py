@@ -242,3 +242,17 @@ def test_a_subscription_switched_off_meanwhile_sends_nothing(
     [delivery] = WebhookDelivery.objects.filter(subscription=alices_hook)
     assert delivery_attempt(delivery_id=delivery.pk).state == WebhookDelivery.State.CANCELLED
     assert receiver.received == []
+
+
+def test_a_proxy_in_the_environment_is_not_used(
+    alices_hook, receiver, bob, key_result, monkeypatch, django_capture_on_commit_callbacks
+):
+    # The guard checked the target's own address; a proxy would make the request elsewhere.
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{free_port()}")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        check_in(key_result, bob)
+    assert len(receiver.received) == 1
+    assert WebhookDelivery.objects.get().state == WebhookDelivery.State.DELIVERED
