@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -79,7 +79,7 @@ def remind_owners_of_stale_key_results(now: datetime | None = None) -> int:
     )
 
 
-def _monday_of(now: datetime):
+def _monday_of(now: datetime) -> date:
     today = timezone.localdate(now)
     return today - timedelta(days=today.weekday())
 
