@@ -9,13 +9,14 @@ the company-level map of a large organisation reads ten thousand of them.
 
 from __future__ import annotations
 
-from collections import deque
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 
 from kpis.models import Perspective
 from objectives.models import Cycle, Objective
@@ -54,6 +55,19 @@ WITH RECURSIVE up(id, parent_id) AS (
     SELECT o.id, o.parent_id FROM {objective} o JOIN up ON o.id = up.parent_id
 )
 SELECT id FROM up
+"""
+
+
+# Each of some objectives with itself and every active objective above it.
+ANCESTOR_CHAINS_SQL = """
+WITH RECURSIVE up(start_id, id, parent_id) AS (
+    SELECT id, id, parent_id FROM {objective} WHERE id IN ({ids}) AND archived_at IS NULL
+    UNION
+    SELECT up.start_id, o.id, o.parent_id
+    FROM {objective} o JOIN up ON o.id = up.parent_id
+    WHERE o.archived_at IS NULL
+)
+SELECT start_id, id FROM up
 """
 
 
@@ -246,9 +260,18 @@ def attach_supports(cascade: Cascade) -> None:
 # --- the alignment map ------------------------------------------------------------------------
 
 # Nodes drawn at once; further branches load when opened. Enough for a whole demo organisation,
-# few enough that the company map of ten thousand objectives renders in well under a second.
+# few enough that the company map of twenty thousand objectives reads and renders only these.
 MAP_BUDGET = 250
 UNALIGNED_LISTED = 50
+# Below this many nodes left in the budget, the trees outside the cascade still get these.
+LOOSE_MINIMUM = 25
+
+LEVEL_RANK = Case(
+    *(When(level=level, then=Value(rank)) for level, rank in LEVEL_ORDER.items()),
+    default=Value(9),
+    output_field=IntegerField(),
+)
+MAP_ORDER = (LEVEL_RANK.asc(), "unit__name", "title", "pk")
 
 
 @dataclass
@@ -264,77 +287,204 @@ class AlignmentMap:
     # Of the objectives on the map in this cycle, the share aligned: the person's own scope,
     # where the stored unit rollup counts every objective below the unit, seen or not.
     alignment_index: float | None = None
+    # Trees at the top that did not fit the budget (drawn neither in the cascade nor outside it).
+    hidden_roots: int = 0
+    hidden_loose_roots: int = 0
 
 
-def _link_children(nodes: dict[int, ObjectiveNode]) -> list[ObjectiveNode]:
-    """Hang every node under its parent; returns the roots (no parent among the nodes)."""
-    roots = []
-    for node in nodes.values():
-        parent = nodes.get(node.parent_id)
-        if parent is None:
-            node.parent_hidden = node.parent_id is not None
-            roots.append(node)
+class MapReader:
+    """Reads the map from the top down, a level at a time, only as far as the budget goes:
+    the objectives of the scope are never all loaded."""
+
+    def __init__(self, unit: OrgUnit, cycle: Cycle, access: Access) -> None:
+        self.unit, self.cycle, self.access = unit, cycle, access
+        self.family = cycle_family_ids(cycle)
+        self.scope = access.restrict(
+            Objective.objects.active().filter(
+                cycle_id__in=self.family, unit_id__in=in_subtree_of(unit)
+            ),
+            within=unit.pk,
+        )
+        self.context = self._context()
+        self.shown: dict[int, ObjectiveNode] = {}
+
+    def _context(self) -> dict[int, ObjectiveNode]:
+        """The objectives above the scope that its objectives align to: a handful, loaded once."""
+        missing = list(
+            self.scope.exclude(parent__isnull=True)
+            .exclude(parent_id__in=self.scope.values("pk"))
+            .order_by()
+            .values_list("parent_id", flat=True)
+            .distinct()
+        )
+        if not missing:
+            return {}
+        above = RawSQL(  # noqa: S611 - the ids are integers from our own rows
+            ANCESTORS_SQL.format(
+                objective=Objective._meta.db_table, ids=", ".join(str(int(pk)) for pk in missing)
+            ),
+            [],
+        )
+        context = self.access.restrict(Objective.objects.active().filter(pk__in=above))
+        return {node.pk: node for node in _nodes(context, in_scope=False)}
+
+    def figures(self) -> dict:
+        """The tiles: how many objectives, unaligned, in negotiation, and the index, at once."""
+        in_cycle = Q(cycle_id=self.cycle.pk)
+        return self.scope.aggregate(
+            objective_count=Count("pk"),
+            unaligned_count=Count("pk", filter=Q(is_aligned=False)),
+            negotiation_count=Count(
+                "pk",
+                filter=Q(
+                    catchball__in=[Objective.Catchball.PROPOSED, Objective.Catchball.RETURNED]
+                ),
+            ),
+            in_cycle=Count("pk", filter=in_cycle),
+            aligned_in_cycle=Count("pk", filter=in_cycle & Q(is_aligned=True)),
+        )
+
+    def unaligned(self) -> list[ObjectiveNode]:
+        return _nodes(
+            self.scope.filter(is_aligned=False).order_by(*MAP_ORDER)[:UNALIGNED_LISTED],
+            in_scope=True,
+        )
+
+    def top_roots(self, *, aligned: bool, budget: int) -> tuple[list[ObjectiveNode], int]:
+        """The trees' tops: of the context, those with nothing above them; of the scope, those
+        whose parent is neither in the scope nor in the context (none, archived or unseen).
+        The first ``budget`` of them, and how many there are in all."""
+        context_tops = (
+            sorted(
+                (node for node in self.context.values() if node.parent_id not in self.context),
+                key=lambda node: node.sort_key,
+            )
+            if aligned
+            else []
+        )
+        tops = self.scope.filter(is_aligned=aligned).filter(
+            Q(parent__isnull=True)
+            | ~Q(parent_id__in=self.scope.values("pk")) & ~Q(parent_id__in=list(self.context))
+        )
+        room = max(0, budget - len(context_tops))
+        if room:
+            rows = list(
+                tops.annotate(tops_in_all=Window(Count("*")))
+                .order_by(*MAP_ORDER)
+                .values_list(*NODE_FIELDS, "tops_in_all")[:room]
+            )
+            in_scope_tops = rows[0][-1] if rows else 0
         else:
-            parent.children.append(node)
-    for node in nodes.values():
-        node.children.sort(key=lambda child: child.sort_key)
-    return sorted(roots, key=lambda root: root.sort_key)
+            rows, in_scope_tops = [], tops.count()
+        roots = context_tops[:budget] + [
+            ObjectiveNode.from_row(row[:-1], in_scope=True) for row in rows
+        ]
+        for root in roots:
+            root.parent_hidden = root.parent_id is not None and root.parent_id not in self.context
+        return roots, len(context_tops) + in_scope_tops
 
+    def children_of(self, parents: list[ObjectiveNode], room: int) -> int:
+        """Hang below each parent its whole family while families fit in ``room``, else note
+        how many wait behind it; returns how many were hung. One query: each family's size
+        beside its first ``room`` members, so a family too large is never read whole."""
+        ids = [parent.pk for parent in parents]
+        family = {"partition_by": [F("parent_id")]}
+        rows = (
+            self.scope.filter(parent_id__in=ids)
+            .annotate(
+                family_size=Window(Count("*"), **family),
+                place=Window(RowNumber(), order_by=MAP_ORDER, **family),
+            )
+            .filter(place__lte=max(room, 1))
+            .values_list(*NODE_FIELDS, "family_size")
+        )
+        found: dict[int, list[ObjectiveNode]] = {}
+        sizes: dict[int, int] = {}
+        for node in self.context.values():
+            if node.parent_id in ids:
+                found.setdefault(node.parent_id, []).append(node)
+                sizes[node.parent_id] = sizes.get(node.parent_id, 0) + 1
+        in_scope_sizes: dict[int, int] = {}
+        for row in rows:
+            node = ObjectiveNode.from_row(row[:-1], in_scope=True)
+            found.setdefault(node.parent_id, []).append(node)
+            in_scope_sizes[node.parent_id] = row[-1]
+        for pk, size in in_scope_sizes.items():
+            sizes[pk] = sizes.get(pk, 0) + size
+        taken = 0
+        for parent in parents:
+            count = sizes.get(parent.pk, 0)
+            if not count:
+                continue
+            if taken + count <= room:
+                parent.children = sorted(found[parent.pk], key=lambda child: child.sort_key)
+                taken += count
+            else:
+                parent.hidden_children = count
+        return taken
 
-def _within_budget(roots: list[ObjectiveNode], budget: int) -> list[ObjectiveNode]:
-    """Breadth first from the roots, a whole family of siblings at a time, until the budget
-    is spent; a node whose children did not fit says how many wait behind it."""
-    shown = list(roots)
-    queue = deque(roots)
-    while queue:
-        node = queue.popleft()
-        if not node.children:
-            continue
-        if len(shown) + len(node.children) > budget:
-            node.hidden_children = len(node.children)
-            continue
-        shown.extend(node.children)
-        queue.extend(node.children)
-    for position, node in enumerate(shown):
-        node.tree_ordering = position
-    return shown
+    def within_budget(self, roots: list[ObjectiveNode], budget: int) -> list[ObjectiveNode]:
+        """Breadth first from the roots, a whole family of siblings at a time, until the budget
+        is spent; a node whose children did not fit says how many wait behind it."""
+        shown = list(roots)
+        level = list(roots)
+        while level and self.children_of(level, budget - len(shown)):
+            level = [child for node in level for child in node.children]
+            shown.extend(level)
+        for position, node in enumerate(shown):
+            node.tree_ordering = position
+        return shown
+
+    def attach_supports(self, nodes: list[ObjectiveNode]) -> None:
+        """Each shown node's "also supports" links to other shown nodes, in one query."""
+        by_pk = {node.pk: node for node in nodes}
+        through = Objective.supports.through
+        pairs = through.objects.filter(
+            from_objective_id__in=list(by_pk), to_objective_id__in=list(by_pk)
+        ).values_list("from_objective_id", "to_objective_id")
+        for source, target in pairs:
+            by_pk[source].supports.append(by_pk[target])
 
 
 def alignment_map(
     unit: OrgUnit, cycle: Cycle, access: Access, *, branch: int | None = None
 ) -> AlignmentMap:
-    """The cascade as trees: aligned objectives from the top down, then the unaligned ones.
+    """The cascade as trees: aligned objectives from the top down, then the unaligned ones, as
+    far as ``MAP_BUDGET`` goes; branches beyond it load when opened.
 
     With ``branch``, only what lies below that objective (for a branch opened on the page).
     """
-    cascade = load_cascade(unit, cycle, access)
-    attach_supports(cascade)
-    roots = _link_children(cascade.nodes)
-    in_scope = cascade.in_scope
-    unaligned = sorted(
-        (node for node in in_scope if not node.is_aligned), key=lambda node: node.sort_key
-    )
+    reader = MapReader(unit, cycle, access)
     if branch is not None:
-        top = cascade.nodes.get(branch)
-        aligned = _within_budget(top.children if top else [], MAP_BUDGET)
-        unaligned_trees: list[ObjectiveNode] = []
-    else:
-        aligned_roots = [root for root in roots if root.is_aligned or not root.in_scope]
-        loose_roots = [root for root in roots if root.in_scope and not root.is_aligned]
-        aligned = _within_budget(aligned_roots, MAP_BUDGET)
-        unaligned_trees = _within_budget(loose_roots, max(MAP_BUDGET - len(aligned), 25))
+        top = reader.context.get(branch) or next(
+            iter(_nodes(reader.scope.filter(pk=branch), in_scope=True)), None
+        )
+        aligned: list[ObjectiveNode] = []
+        if top is not None:
+            reader.children_of([top], room=sys.maxsize)  # the family opened, however large
+            aligned = reader.within_budget(top.children, MAP_BUDGET)
+        reader.attach_supports(aligned)
+        return AlignmentMap(unit, cycle, aligned, [], [], 0, len(aligned), 0)
+    aligned_roots, aligned_tops = reader.top_roots(aligned=True, budget=MAP_BUDGET)
+    aligned = reader.within_budget(aligned_roots, MAP_BUDGET)
+    room = max(MAP_BUDGET - len(aligned), LOOSE_MINIMUM)
+    loose_roots, loose_tops = reader.top_roots(aligned=False, budget=room)
+    unaligned_trees = reader.within_budget(loose_roots, room)
+    hidden_roots, hidden_loose = aligned_tops - len(aligned_roots), loose_tops - len(loose_roots)
+    reader.attach_supports(aligned + unaligned_trees)
+    figures = reader.figures()
     return AlignmentMap(
         unit=unit,
         cycle=cycle,
         aligned=aligned,
         unaligned_trees=unaligned_trees,
-        unaligned=unaligned[:UNALIGNED_LISTED],
-        unaligned_count=len(unaligned),
-        objective_count=len(in_scope),
-        negotiation_count=sum(node.in_negotiation for node in in_scope),
-        alignment_index=_share_aligned([node for node in in_scope if node.cycle_id == cycle.pk]),
+        unaligned=reader.unaligned(),
+        unaligned_count=figures["unaligned_count"],
+        objective_count=figures["objective_count"],
+        negotiation_count=figures["negotiation_count"],
+        alignment_index=figures["aligned_in_cycle"] / figures["in_cycle"]
+        if figures["in_cycle"]
+        else None,
+        hidden_roots=hidden_roots,
+        hidden_loose_roots=hidden_loose,
     )
-
-
-def _share_aligned(nodes: list[ObjectiveNode]) -> float | None:
-    return sum(node.is_aligned for node in nodes) / len(nodes) if nodes else None

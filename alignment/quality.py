@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,12 +70,20 @@ def quality_warnings(unit: OrgUnit, cycle: Cycle, access: Access) -> list[Qualit
     return UnitQuality(unit, cycle, access).groups()
 
 
+def quality_counts(unit: OrgUnit, cycle: Cycle, access: Access) -> list[QualityGroup]:
+    """How many warnings of each kind, without reading them (for agendas and slides)."""
+    return UnitQuality(unit, cycle, access, counts_only=True).groups()
+
+
 class UnitQuality:
     """The warnings of a unit and its subtree in a cycle, as the person sees them: one method
     per kind, each one query."""
 
-    def __init__(self, unit: OrgUnit, cycle: Cycle, access: Access) -> None:
+    def __init__(
+        self, unit: OrgUnit, cycle: Cycle, access: Access, *, counts_only: bool = False
+    ) -> None:
         self.unit, self.cycle, self.access = unit, cycle, access
+        self.counts_only = counts_only
         self.subtree = in_subtree_of(unit)
         self.objectives = access.restrict(
             Objective.objects.active().filter(cycle=cycle, unit_id__in=self.subtree),
@@ -101,6 +110,8 @@ class UnitQuality:
     def _group(
         self, kind: str, rows: QuerySet, warning: Callable[..., QualityWarning]
     ) -> QualityGroup:
+        if self.counts_only:
+            return QualityGroup(kind, str(KINDS[kind]), [], rows.order_by().count())
         page, total = _listed(rows)
         return QualityGroup(kind, str(KINDS[kind]), [warning(row) for row in page], total)
 
@@ -131,10 +142,27 @@ class UnitQuality:
         )
 
     def key_results(self) -> QualityGroup:
+        # Found without counting the key results of every objective: those with none, and
+        # those among the few with too many, which one pass over the key results finds.
+        key_results = KeyResult.objects.filter(objective=OuterRef("pk")).order_by()
+        too_many = (
+            KeyResult.objects.order_by()
+            .values("objective_id")
+            .annotate(count=Count("pk"))
+            .filter(count__gt=quality.MAX_KEY_RESULTS)
+            .values("objective_id")
+        )
         rows = (
             self.objectives.filter(progress_source=Objective.ProgressSource.KEY_RESULTS)
-            .annotate(key_result_count=Count("key_results"))
-            .filter(Q(key_result_count=0) | Q(key_result_count__gt=quality.MAX_KEY_RESULTS))
+            .filter(~Exists(key_results) | Q(pk__in=too_many))
+            .annotate(
+                key_result_count=Coalesce(
+                    Subquery(
+                        key_results.values("objective").annotate(count=Count("pk")).values("count")
+                    ),
+                    0,
+                )
+            )
             .values("pk", "title", "unit_id", "unit__name", "key_result_count")
             .order_by("unit__name", "title")
         )

@@ -18,8 +18,11 @@ KPIs (east). Each corner correlates its two neighbours:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
+from django.db.models import Count, Q, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +33,14 @@ from okrplatform.org.access import Access
 from okrplatform.org.models import OrgUnit
 from okrplatform.org.selectors import in_subtree_of
 
-from .cascade import Cascade, ObjectiveNode, attach_supports, cycle_family_ids, load_cascade
+from .cascade import (
+    ANCESTOR_CHAINS_SQL,
+    MAP_ORDER,
+    NODE_FIELDS,
+    MapReader,
+    ObjectiveNode,
+    _nodes,
+)
 
 STRONG, WEAK = "strong", "weak"
 MARK_LABELS = {STRONG: _("strong correlation"), WEAK: _("weak correlation")}
@@ -44,6 +54,7 @@ HEALTH_ORDER = {
 }
 
 # Beyond these, the matrix stops being readable on one landscape page.
+NODE_FIELDS_AND_COUNT = (*NODE_FIELDS, "in_all")
 LIMITS = {"breakthrough": 6, "annual": 12, "priorities": 15, "targets": 24}
 
 
@@ -137,51 +148,92 @@ def _objective_item(node: ObjectiveNode) -> Item:
     )
 
 
-def _relevant(cascade: Cascade, level: str) -> list[ObjectiveNode]:
+def _relevant(reader: MapReader, level: str, left_out: dict[str, int], quadrant: str) -> list:
     """Objectives of the level in the unit's subtree, or above it with something of the subtree
-    aligned to them."""
-    reached = {pk for node in cascade.in_scope for pk in cascade.chains[node.pk]}
-    return sorted(
-        (
-            node
-            for node in cascade.nodes.values()
-            if node.level == level and (node.in_scope or node.pk in reached)
-        ),
+    aligned to them (the context), as many as the quadrant holds: only those are read."""
+    limit = LIMITS[quadrant]
+    above = [node for node in reader.context.values() if node.level == level]
+    rows = list(
+        reader.scope.filter(level=level)
+        .annotate(in_all=Window(Count("*")))
+        .order_by(*MAP_ORDER)
+        .values_list(*NODE_FIELDS_AND_COUNT)[:limit]
+    )
+    nodes = sorted(
+        above + [ObjectiveNode.from_row(row[:-1], in_scope=True) for row in rows],
         key=lambda node: node.sort_key,
     )
+    in_all = len(above) + (rows[0][-1] if rows else 0)
+    if in_all > limit:
+        left_out[quadrant] = in_all - limit
+    return nodes[:limit]
 
 
-def _cap(items: list, quadrant: str, left_out: dict[str, int]) -> list:
-    limit = LIMITS[quadrant]
-    if len(items) > limit:
-        left_out[quadrant] = len(items) - limit
-    return items[:limit]
+def ancestor_chains(ids: Iterable[int]) -> dict[int, frozenset[int]]:
+    """Each objective with every active objective above it on its parent chain, in one query."""
+    ids = sorted({int(pk) for pk in ids})
+    if not ids:
+        return {}
+    sql = ANCESTOR_CHAINS_SQL.format(
+        objective=Objective._meta.db_table, ids=", ".join(str(pk) for pk in ids)
+    )
+    chains: dict[int, set[int]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for start, above in cursor.fetchall():
+            chains[start].add(above)
+    return {start: frozenset(chain) for start, chain in chains.items()}
 
 
 def x_matrix(unit: OrgUnit, cycle, access: Access) -> XMatrix:
-    family = cycle_family_ids(cycle)
-    cascade = load_cascade(unit, cycle, access, cycle_ids=family)
-    attach_supports(cascade)
-    return _XMatrixDrawing(unit, cascade).draw(access, family)
+    reader = MapReader(unit, cycle, access)
+    return _XMatrixDrawing(unit, reader).draw(access, reader.family)
 
 
 class _XMatrixDrawing:
-    """One X-matrix drawn quadrant by quadrant, each corner marked once both its sides are."""
+    """One X-matrix drawn quadrant by quadrant, each corner marked once both its sides are.
 
-    def __init__(self, unit: OrgUnit, cascade: Cascade) -> None:
+    Only what it shows is read: the first objectives of each level, the unit's key results,
+    the KPI links of the scope, and the parent chains of just the objectives they concern."""
+
+    def __init__(self, unit: OrgUnit, reader: MapReader) -> None:
         self.unit = unit
-        self.cascade = cascade
-        self.chains = cascade.chains
+        self.reader = reader
+        self.chains: dict[int, frozenset[int]] = {}
         self.marks: dict[tuple[str, str], str] = {}
         self.left_out: dict[str, int] = {}
-        self.breakthrough = _cap(
-            _relevant(cascade, Objective.Level.BREAKTHROUGH), "breakthrough", self.left_out
+        self.breakthrough = _relevant(
+            reader, Objective.Level.BREAKTHROUGH, self.left_out, "breakthrough"
         )
-        self.annual = _cap(_relevant(cascade, Objective.Level.ANNUAL), "annual", self.left_out)
+        self.annual = _relevant(reader, Objective.Level.ANNUAL, self.left_out, "annual")
+        self._attach_supports(self.annual)
         # Read by targets(), for the corners marked after it.
         self.key_results: list[KeyResult] = []
         self.links: list[tuple[int, int, str]] = []
         self.drives: list[tuple[int, int, int]] = []
+
+    def _attach_supports(self, nodes: list[ObjectiveNode]) -> None:
+        """What each annual objective "also supports", as far as the scope reaches."""
+        by_pk = {node.pk: node for node in nodes}
+        through = Objective.supports.through
+        pairs = list(
+            through.objects.filter(from_objective_id__in=list(by_pk)).values_list(
+                "from_objective_id", "to_objective_id"
+            )
+        )
+        if not pairs:
+            return
+        supported = Objective.objects.active().filter(pk__in={target for _s, target in pairs})
+        targets = {node.pk: node for node in _nodes(supported, in_scope=True)}
+        for source, target in pairs:
+            if target in targets:
+                by_pk[source].supports.append(targets[target])
+
+    def _read_chains(self, ids: Iterable[int]) -> None:
+        self.chains |= ancestor_chains(pk for pk in ids if pk not in self.chains)
+
+    def chain(self, objective_id: int) -> frozenset[int]:
+        return self.chains.get(objective_id, frozenset({objective_id}))
 
     def draw(self, access: Access, family: list[int]) -> XMatrix:
         self.mark_annual_against_breakthrough()
@@ -203,43 +255,48 @@ class _XMatrixDrawing:
 
     def mark_annual_against_breakthrough(self) -> None:
         """South-west: annual × breakthrough."""
-        chains = self.chains
+        self._read_chains(
+            [node.pk for node in self.annual]
+            + [other.pk for node in self.annual for other in node.supports]
+        )
         for objective in self.annual:
             for top in self.breakthrough:
-                if top.pk in chains[objective.pk]:
+                if top.pk in self.chain(objective.pk):
                     self.add(f"o{objective.pk}", f"o{top.pk}", STRONG)
-                elif any(top.pk in chains[other.pk] for other in objective.supports):
+                elif any(top.pk in self.chain(other.pk) for other in objective.supports):
                     self.add(f"o{objective.pk}", f"o{top.pk}", WEAK)
 
     def targets(self) -> list[Item]:
         """East: the unit's own key results, and the KPIs that lead, guard or drive what is in
         scope. Targets beyond one page are left out."""
-        cascade = self.cascade
-        own = [
-            node.pk
-            for node in cascade.in_scope
-            if node.unit_id == self.unit.pk and node.level != Objective.Level.BREAKTHROUGH
-        ]
+        reader = self.reader
+        own = reader.scope.filter(unit_id=self.unit.pk).exclude(level=Objective.Level.BREAKTHROUGH)
+        room = LIMITS["targets"]
         key_results = list(
-            KeyResult.objects.filter(objective_id__in=own)
+            KeyResult.objects.filter(objective_id__in=own.values("pk"))
             .select_related("owner")
-            .order_by("objective_id", "id")
+            .annotate(in_all=Window(Count("*")))
+            .order_by("objective_id", "id")[:room]
+        )
+        if key_results and key_results[0].in_all > room:
+            self.left_out["targets"] = key_results[0].in_all - room
+        in_reach = Q(objective_id__in=reader.scope.values("pk")) | Q(
+            objective_id__in=list(reader.context)
         )
         self.links = list(
-            KPILink.objects.filter(cascade.among("objective_id")).values_list(
-                "kpi_id", "objective_id", "kind"
-            )
+            KPILink.objects.filter(in_reach).values_list("kpi_id", "objective_id", "kind")
         )
         self.drives = list(
             KeyResult.objects.filter(
-                objective_id__in=cascade.scope.values("pk"), driving_kpi__isnull=False
+                objective_id__in=reader.scope.values("pk"), driving_kpi__isnull=False
             ).values_list("pk", "driving_kpi_id", "objective_id")
         )
-        room = LIMITS["targets"]
-        if len(key_results) > room:
-            self.left_out["targets"] = len(key_results) - room
-            key_results = key_results[:room]
         self.key_results = key_results
+        self._read_chains(
+            [key_result.objective_id for key_result in key_results]
+            + [objective for _kpi, objective, _kind in self.links]
+            + [objective for _kr, _kpi, objective in self.drives]
+        )
         kpis = self._kpis_kept(room - len(key_results))
         return [_key_result_item(key_result) for key_result in key_results] + [
             _kpi_item(kpi) for kpi in kpis
@@ -264,19 +321,19 @@ class _XMatrixDrawing:
 
     def mark_targets_against_breakthrough(self) -> None:
         """South-east: target × breakthrough."""
-        chains, breakthrough = self.chains, self.breakthrough
+        breakthrough = self.breakthrough
         for key_result in self.key_results:
             for top in breakthrough:
-                if top.pk in chains.get(key_result.objective_id, ()):
+                if top.pk in self.chain(key_result.objective_id):
                     self.add(f"r{key_result.pk}", f"o{top.pk}", STRONG)
         for kpi_id, objective_id, kind in self.links:
             for top in breakthrough:
-                if top.pk in chains[objective_id]:
+                if top.pk in self.chain(objective_id):
                     strength = STRONG if kind == KPILink.Kind.LEADS else WEAK
                     self.add(f"k{kpi_id}", f"o{top.pk}", strength)
         for _key_result, kpi_id, objective_id in self.drives:
             for top in breakthrough:
-                if top.pk in chains[objective_id]:
+                if top.pk in self.chain(objective_id):
                     self.add(f"k{kpi_id}", f"o{top.pk}", STRONG)
 
     def priorities(self, access: Access, family: list[int]) -> list[Item]:
@@ -301,11 +358,12 @@ class _XMatrixDrawing:
 
     def _mark_contributions(self, initiatives: list[Initiative]) -> dict[int, int]:
         """Mark what each initiative drives; returns the first objective each one drives."""
-        contributions = (
+        contributions = list(
             InitiativeContribution.objects.filter(initiative__in=initiatives)
             .order_by("initiative_id", "strength", "key_result_id")  # strong before weak
             .values_list("initiative_id", "key_result_id", "strength", "key_result__objective_id")
         )
+        self._read_chains(objective for *_rest, objective in contributions)
         kpi_of_key_result = {key_result: kpi for key_result, kpi, _o in self.drives}
         linked_kpis: dict[int, set[int]] = defaultdict(set)
         for kpi_id, objective_id, _kind in self.links:
@@ -314,7 +372,7 @@ class _XMatrixDrawing:
         first_objective: dict[int, int] = {}
         for initiative_id, key_result_id, strength, objective_id in contributions:
             first_objective.setdefault(initiative_id, objective_id)
-            chain = self.chains.get(objective_id, {objective_id})
+            chain = self.chain(objective_id)
             for annual_id in chain & annual_ids:
                 self.add(f"o{annual_id}", f"i{initiative_id}", strength)
             self.add(f"i{initiative_id}", f"r{key_result_id}", strength)

@@ -14,15 +14,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/okrplatform_bench"
+# Each engineer (or shape of organisation) can keep a database of their own.
+DATABASE_NAME = os.environ.get("BENCH_DATABASE", "okrplatform_bench")
+POSTGRES_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
 # Transaction control is the replay's own business.
 SKIPPED = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
 
 
-def configure(database: str) -> None:
+def configure(database: str, *, debug: bool = True) -> None:
+    """Point Django at the benchmark database (``BENCH_DATABASE`` names it), creating it."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     if database == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{RESULTS / 'bench.sqlite3'}"
+        name = "bench" if DATABASE_NAME == "okrplatform_bench" else DATABASE_NAME
+        os.environ["DATABASE_URL"] = f"sqlite:///{RESULTS / (name + '.sqlite3')}"
     else:
         os.environ["DATABASE_URL"] = POSTGRES_URL
         import psycopg2
@@ -30,12 +34,13 @@ def configure(database: str) -> None:
         admin = psycopg2.connect("dbname=postgres user=postgres host=127.0.0.1")
         admin.autocommit = True
         with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'okrplatform_bench'")
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
             if cursor.fetchone() is None:
-                cursor.execute("CREATE DATABASE okrplatform_bench")
+                cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
         admin.close()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrplatform.settings")
-    os.environ["DEBUG"] = "true"
+    # Pages are timed as production runs them with debug=False (no template debug data).
+    os.environ["DEBUG"] = "true" if debug else "false"
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -58,6 +58,7 @@ def kpi_board(request: HtmxHttpRequest) -> HttpResponse:
         _offer_nearby_units(board, unit, request)
     page = Paginator(board_order(board.qs), BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     kpis = list(page.object_list)
+    _offer_owners_on_the_page(board, kpis)
     values = sparkline_values(kpis)
     rows = [
         {"kpi": kpi, "values": values[kpi.pk], "trend": trend_of(kpi, values[kpi.pk])}
@@ -70,6 +71,18 @@ def kpi_board(request: HtmxHttpRequest) -> HttpResponse:
         "kpis/kpi_board.html",
         {"filter": board, "unit": unit, "rows": rows, "page": page, "query": query.urlencode()},
     )
+
+
+def _offer_owners_on_the_page(board: KPIFilter, kpis: list[KPI]) -> None:
+    """Offer the owners of the KPIs shown (and the one chosen), not everyone who owns a KPI:
+    in a large organisation that is a select of a thousand people nobody scrolls through."""
+    field = board.form.fields["owner"]
+    chosen = board.form.cleaned_data.get("owner") if board.form.is_valid() else None
+    owners = {kpi.owner.pk: kpi.owner for kpi in kpis if kpi.owner is not None}
+    if chosen is not None:
+        owners[chosen.pk] = chosen
+    people = sorted(owners.values(), key=lambda person: (str(person).lower(), person.pk))
+    field.widget.choices = [("", field.empty_label or ""), *((p.pk, str(p)) for p in people)]
 
 
 def _offer_nearby_units(board: KPIFilter, unit, request: HtmxHttpRequest) -> None:

@@ -6,11 +6,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from okrplatform.display import number, percent, progress_bar, status_badge
+from okrplatform.display import number, percent, progress_bar, status_badge, whole
 
 from .progress import MetricType
 
-__all__ = ["key_result_values", "number", "percent", "progress_bar", "status_badge"]
+__all__ = ["key_result_values", "number", "percent", "progress_bar", "status_badge", "whole"]
 
 
 def key_result_values(key_result) -> SafeString | str:

@@ -52,3 +52,8 @@ def number(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return number_format(without_trailing_zeros(value), force_grouping=True)
+
+
+def whole(count: int | None) -> str:
+    """A count, localised and grouped (20,000 in English, 20.000 in German)."""
+    return number_format(count or 0, force_grouping=True)

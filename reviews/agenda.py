@@ -1,37 +1,54 @@
-"""A review's agenda, built from live data: the objectives of the unit and below, the KPIs that
-need attention, open interventions and tensions, quality warnings and the decisions taken since
-the last review. A fixed number of queries, whatever the size of the unit."""
+"""A review's agenda, built from live data and the size of what a meeting reads, whatever the
+size of the unit: the units right below as summaries, the objectives furthest behind (a page at
+a time, with how many more), the KPIs that need attention, open interventions and tensions,
+quality warnings by kind and the decisions taken since the last review.
+
+Every figure is an aggregate the database computes; a fixed number of queries."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Generic, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Avg, Count, Max, Q, QuerySet, Window
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
 from alignment.models import Tension
-from alignment.quality import QualityGroup, quality_warnings
+from alignment.quality import QualityGroup, quality_counts
+from alignment.selectors import UnitRow, child_unit_rows
 from kpis.health import Health
 from kpis.models import KPI
 from kpis.selectors import HEALTH_SEVERITY
-from objectives.models import CheckIn, Intervention, Objective, UnitRollup
+from objectives.models import CheckIn, Intervention, KeyResult, Objective, UnitRollup
 from objectives.progress import STATUS_SEVERITY
 from okrplatform.org.access import Access
+from okrplatform.org.models import OrgUnit
 from okrplatform.org.selectors import in_subtree_of
 
 from .grading import review_objectives
 from .models import Decision, ReviewMeeting
 
 TREND_POINTS = 8
+# A unit's trend reads every check-in below it: four weeks say rising, falling or steady.
+UNIT_TREND_WEEKS = 4
+# What a meeting reads; beyond these the agenda says how many more there are and where they are.
+OBJECTIVES_SHOWN = 20
+UNITS_SHOWN = 12
+KPIS_SHOWN = 12
+INTERVENTIONS_SHOWN = 10
+TENSIONS_SHOWN = 6
+DECISIONS_SHOWN = 12
 
 
-@dataclass
-class ObjectiveLine:
-    objective: Objective
-    confidence: list[Decimal] = field(default_factory=list)  # mean per check-in week, oldest first
-    last_check_in: datetime | None = None
+class ConfidenceTrend:
+    """Mean confidence per week of check-ins, oldest first, and where it is heading."""
+
+    confidence: list[Decimal]
 
     @property
     def confidence_now(self) -> Decimal | None:
@@ -51,15 +68,62 @@ class ObjectiveLine:
 
 
 @dataclass
+class ObjectiveLine(ConfidenceTrend):
+    objective: Objective
+    confidence: list[Decimal] = field(default_factory=list)  # mean per check-in week, oldest first
+    last_check_in: datetime | None = None
+
+
+@dataclass
+class UnitSummary(ConfidenceTrend):
+    """A unit right below the review's, and everything below it, in figures."""
+
+    unit: OrgUnit
+    rollup: UnitRollup | None
+    has_children: bool
+    confidence: list[Decimal] = field(default_factory=list)  # the last weeks with check-ins
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Listed(Generic[T]):
+    """The first rows of a list and how many there are in all."""
+
+    rows: list[T]
+    count: int
+    start: int = 0
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - self.start - len(self.rows))
+
+    @property
+    def next_start(self) -> int:
+        return self.start + len(self.rows)
+
+
+@dataclass
 class Agenda:
     review: ReviewMeeting
     rollup: UnitRollup | None
-    objectives: list[ObjectiveLine]
-    kpis: list[KPI]
-    interventions: list[Intervention]
-    tensions: list[Tension]
+    units: Listed[UnitSummary]
+    objectives: Listed[ObjectiveLine]
+    kpis: Listed[KPI]
+    interventions: Listed[Intervention]
+    tensions: Listed[Tension]
     quality: list[QualityGroup]
-    decisions_since: list[Decision]
+    decisions_since: Listed[Decision]
     decisions_here: list[Decision]
     previous_review: ReviewMeeting | None
 
@@ -68,27 +132,117 @@ class Agenda:
         return sum(group.count for group in self.quality)
 
 
-def _confidence_by_week(objectives: list[Objective]) -> dict[int, tuple[list[Decimal], datetime]]:
-    """Each objective's mean confidence per ISO week of its check-ins, and its last check-in."""
-    rows = (
+def _listed(rows: QuerySet, size: int, start: int = 0) -> Listed:
+    """A page of ``rows`` and their number in all, in one query."""
+    page = list(rows.annotate(rows_in_all=Window(Count("*")))[start : start + size])
+    return Listed(page, page[0].rows_in_all if page else 0, start)
+
+
+def _mean(total: int | Decimal, count: int) -> Decimal:
+    return (Decimal(total) / count).quantize(Decimal("0.1"))
+
+
+def objective_lines(objectives: list[Objective]) -> list[ObjectiveLine]:
+    """Each objective with its mean confidence per week of check-ins (the last weeks) and its
+    last check-in, aggregated by the database: one row per objective and week."""
+    weeks = (
         CheckIn.objects.filter(key_result__objective__in=objectives)
-        .order_by("created_at")
-        .values_list("key_result__objective_id", "created_at", "confidence")
+        .annotate(week=TruncWeek("created_at"))
+        .values("key_result__objective_id", "week")
+        .annotate(mean=Avg("confidence"), last=Max("created_at"))
+        .order_by("key_result__objective_id", "week")
     )
-    weeks: dict[int, dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(list))
+    means: dict[int, list[Decimal]] = defaultdict(list)
     last: dict[int, datetime] = {}
-    for objective_id, created_at, confidence in rows:
-        year, week, _day = created_at.isocalendar()
-        weeks[objective_id][(year, week)].append(confidence)
-        last[objective_id] = created_at
-    result = {}
-    for objective_id, by_week in weeks.items():
-        means = [
-            (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"))
-            for _key, values in sorted(by_week.items())
-        ]
-        result[objective_id] = (means[-TREND_POINTS:], last[objective_id])
-    return result
+    for row in weeks:
+        objective_id = row["key_result__objective_id"]
+        means[objective_id].append(Decimal(str(row["mean"])).quantize(Decimal("0.1")))
+        last[objective_id] = row["last"]
+    return [
+        ObjectiveLine(objective, means[objective.pk][-TREND_POINTS:], last.get(objective.pk))
+        for objective in objectives
+    ]
+
+
+# The check-ins of a cycle below each of some units, summed per unit and week: each unit's
+# branch found once by a recursive walk, every check-in counted by the database.
+BRANCH_CONFIDENCE_SQL = """
+WITH RECURSIVE branch(id, root_id) AS (
+    SELECT id, id FROM {unit} WHERE id IN ({roots})
+    UNION ALL
+    SELECT child.id, branch.root_id FROM {unit} child JOIN branch ON child.parent_id = branch.id
+)
+SELECT branch.root_id, {week}, SUM(check_in.confidence), COUNT(*)
+FROM {check_in} check_in
+JOIN {key_result} key_result ON key_result.id = check_in.key_result_id
+JOIN {objective} objective ON objective.id = key_result.objective_id
+JOIN branch ON branch.id = objective.unit_id
+WHERE objective.cycle_id = %s AND objective.archived_at IS NULL AND check_in.created_at >= %s
+GROUP BY 1, 2
+"""
+
+WEEK_OF = {
+    "postgresql": "date_trunc('week', check_in.created_at)",
+    # SQLite: the Monday on or before the day.
+    "sqlite": "date(check_in.created_at, '-6 days', 'weekday 1')",
+}
+
+
+def _trend_window_start(review: ReviewMeeting) -> datetime:
+    """The start of the week ``UNIT_TREND_WEEKS`` weeks before the cycle's end (or today)."""
+    cycle_end = timezone.make_aware(datetime.combine(review.cycle.end_date, datetime.min.time()))
+    until = min(timezone.now(), cycle_end + timedelta(days=1))
+    monday = until - timedelta(days=until.weekday())
+    return monday.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
+        weeks=UNIT_TREND_WEEKS - 1
+    )
+
+
+def branch_confidence(review: ReviewMeeting, units: list[OrgUnit]) -> dict[int, list[Decimal]]:
+    """Mean confidence per week over everything below each unit, in the review's cycle."""
+    if not units:
+        return {}
+    sql = BRANCH_CONFIDENCE_SQL.format(
+        unit=OrgUnit._meta.db_table,
+        check_in=CheckIn._meta.db_table,
+        key_result=KeyResult._meta.db_table,
+        objective=Objective._meta.db_table,
+        roots=", ".join(str(int(unit.pk)) for unit in units),
+        week=WEEK_OF.get(connection.vendor, WEEK_OF["postgresql"]),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [review.cycle_id, _trend_window_start(review)])
+        rows = sorted(cursor.fetchall(), key=lambda row: (row[0], str(row[1])))
+    trends: dict[int, list[Decimal]] = defaultdict(list)
+    for root_id, _week, total, count in rows:
+        trends[root_id].append(_mean(total, count))
+    return trends
+
+
+def unit_summaries(review: ReviewMeeting, access: Access) -> Listed[UnitSummary]:
+    """The units right below the review's unit, exceptions first, as far as a meeting reads."""
+    rows: list[UnitRow] = child_unit_rows(review.unit, review.cycle, access)
+    shown = rows[:UNITS_SHOWN]
+    trends = branch_confidence(review, [row.unit for row in shown])
+    return Listed(
+        [
+            UnitSummary(row.unit, row.rollup, row.has_children, trends.get(row.unit.pk, []))
+            for row in shown
+        ],
+        len(rows),
+    )
+
+
+def worst_objectives(review: ReviewMeeting, start: int = 0) -> Listed[ObjectiveLine]:
+    """The review's objectives furthest behind first, a page from ``start``."""
+    page = _listed(
+        review_objectives(review)
+        .annotate(severity=STATUS_SEVERITY)
+        .order_by("severity", "progress", "title", "pk"),
+        OBJECTIVES_SHOWN,
+        start,
+    )
+    return Listed(objective_lines(page.rows), page.count, start)
 
 
 def previous_review_of(review: ReviewMeeting) -> ReviewMeeting | None:
@@ -130,50 +284,53 @@ def decisions_since(review: ReviewMeeting, previous: ReviewMeeting | None) -> Qu
     )
 
 
-def review_agenda(review: ReviewMeeting, access: Access) -> Agenda:
-    subtree = in_subtree_of(review.unit)
-    objectives = list(
-        review_objectives(review)
-        .annotate(severity=STATUS_SEVERITY)
-        .order_by("severity", "progress", "title")
-    )
-    confidence = _confidence_by_week(objectives)
-    lines = [
-        ObjectiveLine(objective, *confidence.get(objective.pk, ([], None)))
-        for objective in objectives
-    ]
-    attention = (
+def kpis_needing_attention(review: ReviewMeeting) -> QuerySet[KPI]:
+    return (
         KPI.objects.filter(
-            unit_id__in=subtree,
+            unit_id__in=in_subtree_of(review.unit),
             is_active=True,
             health__in=[Health.CRITICAL, Health.WARNING, Health.STALE],
         )
         .select_related("unit", "owner")
         .annotate(severity=HEALTH_SEVERITY)
-        .order_by("severity", "name")
+        .order_by("severity", "name", "pk")
     )
-    interventions = (
+
+
+def open_interventions(review: ReviewMeeting) -> QuerySet[Intervention]:
+    subtree = in_subtree_of(review.unit)
+    return (
         Intervention.objects.exclude(state=Intervention.State.RESOLVED)
         .filter(Q(objective__unit_id__in=subtree) | Q(kpi__unit_id__in=subtree))
         .select_related("kpi", "objective")
-        .order_by("opened_at")
+        .order_by("opened_at", "pk")
     )
-    tensions = (
+
+
+def open_tensions(review: ReviewMeeting) -> QuerySet[Tension]:
+    subtree = in_subtree_of(review.unit)
+    return (
         Tension.objects.filter(state=Tension.State.OPEN, objective__archived_at__isnull=True)
         .filter(Q(objective__unit_id__in=subtree) | Q(kpi__unit_id__in=subtree))
         .select_related("objective", "kpi")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
+
+
+def review_agenda(review: ReviewMeeting, access: Access, *, objectives_from: int = 0) -> Agenda:
     previous = previous_review_of(review)
+    since = decisions_since(review, previous)
     return Agenda(
         review=review,
         rollup=UnitRollup.objects.filter(unit=review.unit_id, cycle=review.cycle_id).first(),
-        objectives=lines,
-        kpis=list(attention),
-        interventions=list(interventions),
-        tensions=list(tensions),
-        quality=quality_warnings(review.unit, review.cycle, access),
-        decisions_since=list(decisions_since(review, previous)),
+        units=unit_summaries(review, access),
+        objectives=worst_objectives(review, objectives_from),
+        kpis=_listed(kpis_needing_attention(review), KPIS_SHOWN),
+        interventions=_listed(open_interventions(review), INTERVENTIONS_SHOWN),
+        tensions=_listed(open_tensions(review), TENSIONS_SHOWN),
+        quality=quality_counts(review.unit, review.cycle, access),
+        # Distinct rows: counted apart, the window would count the duplicates of the joins.
+        decisions_since=Listed(list(since[:DECISIONS_SHOWN]), since.count()),
         decisions_here=list(review_decisions(review)),
         previous_review=previous,
     )

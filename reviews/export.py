@@ -1,5 +1,8 @@
 """A review as a workbook: its agenda, grades, decisions, KPIs needing attention and
-retrospective, one sheet each, for those who keep the minutes in a spreadsheet."""
+retrospective, one sheet each, for those who keep the minutes in a spreadsheet.
+
+Unlike the agenda's page, the workbook holds every objective and every KPI that needs
+attention: it is the record, read in a spreadsheet, not on a screen."""
 
 from __future__ import annotations
 
@@ -11,7 +14,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .agenda import Agenda
+from objectives.progress import STATUS_SEVERITY
+
+from .agenda import kpis_needing_attention, objective_lines, review_decisions
+from .grading import review_objectives
+from .models import ReviewMeeting
 
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) -> None:
@@ -31,11 +38,15 @@ def _share(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def review_workbook(agenda: Agenda) -> bytes:
-    review = agenda.review
+def review_workbook(review: ReviewMeeting) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    objectives = [line.objective for line in agenda.objectives]
+    objectives = list(
+        review_objectives(review)
+        .annotate(severity=STATUS_SEVERITY)
+        .order_by("severity", "progress", "title", "pk")
+    )
+    lines = objective_lines(objectives)
 
     def grade(thing):
         return getattr(thing, "grade", None)
@@ -72,7 +83,7 @@ def review_workbook(agenda: Agenda) -> bytes:
                 grade(objective).get_miss_cause_display() if grade(objective) else None,
                 grade(objective).reason if grade(objective) else None,
             ]
-            for line, objective in zip(agenda.objectives, objectives, strict=True)
+            for line, objective in zip(lines, objectives, strict=True)
         ],
     )
     _sheet(
@@ -105,7 +116,7 @@ def review_workbook(agenda: Agenda) -> bytes:
                 "; ".join(objective.title for objective in decision.objectives.all()),
                 "; ".join(kpi.name for kpi in decision.kpis.all()),
             ]
-            for decision in agenda.decisions_here
+            for decision in review_decisions(review)
         ],
     )
     _sheet(
@@ -121,7 +132,7 @@ def review_workbook(agenda: Agenda) -> bytes:
                 kpi.unit_label,
                 kpi.health_words,
             ]
-            for kpi in agenda.kpis
+            for kpi in kpis_needing_attention(review)
         ],
     )
     _sheet(

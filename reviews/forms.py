@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -72,23 +75,59 @@ class DecisionForm(BootstrapFormMixin, forms.ModelForm):
         labels = {"title": _("Decision"), "objectives": _("Objectives"), "kpis": _("KPIs")}
         error_messages = {"title": {"required": _("Say what was decided.")}}
 
-    def __init__(self, *args, objectives, kpis, **kwargs) -> None:
+    def __init__(self, *args, objectives, kpis, offered=None, **kwargs) -> None:
+        """``objectives`` and ``kpis`` are what a decision may concern; ``offered``, the
+        checkboxes shown for each (all of them when not given)."""
         super().__init__(*args, **kwargs)
         self.fields["objectives"].queryset = objectives
         self.fields["kpis"].queryset = kpis
         self.fields["objectives"].required = False
         self.fields["kpis"].required = False
+        for name, things in (offered or {}).items():
+            self.fields[name].widget.choices = [(thing.pk, str(thing)) for thing in things]
 
 
-def decision_choices(review: ReviewMeeting) -> dict:
-    """The objectives and KPIs a decision of this review may concern: those of its unit and
-    below."""
+# Checkboxes offered for each of a decision's objectives and KPIs: all of a unit's when it has
+# few, the agenda's first and then the others by name up to this many when it has thousands.
+DECISION_CHOICES_OFFERED = 40
+
+
+def _offered(choices: QuerySet, first: Sequence, chosen: Sequence) -> list:
+    """The agenda's own first, then the other choices by name, and whatever was ticked."""
+    first = list(first)[:DECISION_CHOICES_OFFERED]
+    ids = {thing.pk for thing in first}
+    others = choices.exclude(pk__in=ids)[: DECISION_CHOICES_OFFERED - len(first)]
+    offered = first + [thing for thing in others if thing.pk not in ids]
+    ids |= {thing.pk for thing in offered}
+    missing = [pk for pk in chosen if str(pk).isdigit() and int(pk) not in ids]
+    return offered + list(choices.filter(pk__in=missing)) if missing else offered
+
+
+def decision_choices(
+    review: ReviewMeeting,
+    *,
+    objectives_first: Sequence[Objective] = (),
+    kpis_first: Sequence[KPI] = (),
+    data: QueryDict | None = None,
+) -> dict:
+    """The objectives and KPIs a decision of this review may concern (those of its unit and
+    below), and the checkboxes offered: a bounded list, whatever the size of the unit."""
     subtree = in_subtree_of(review.unit)
-    return {
-        "objectives": Objective.objects.active()
+    objectives = (
+        Objective.objects.active()
         .filter(cycle=review.cycle_id, unit_id__in=subtree)
-        .order_by("title"),
-        "kpis": KPI.objects.filter(unit_id__in=subtree, is_active=True).order_by("name"),
+        .order_by("title", "pk")
+    )
+    kpis = KPI.objects.filter(unit_id__in=subtree, is_active=True).order_by("name", "pk")
+    return {
+        "objectives": objectives,
+        "kpis": kpis,
+        "offered": {
+            "objectives": _offered(
+                objectives, objectives_first, data.getlist("objectives") if data else []
+            ),
+            "kpis": _offered(kpis, kpis_first, data.getlist("kpis") if data else []),
+        },
     }
 
 

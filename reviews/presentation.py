@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from .agenda import Agenda
 
 # What fits one 1280×720 slide at 24 px.
+UNITS_PER_SLIDE = 4
 OBJECTIVES_PER_SLIDE = 5
 KEY_RESULTS_PER_SLIDE = 5
 KPIS_PER_SLIDE = 6
@@ -24,6 +25,7 @@ class Slide:
     title: str
     items: Sequence = field(default_factory=list)
     objective_line: object = None  # for an objective's slide
+    more: int = 0  # on the last slide of a capped list: how many the agenda did not show
 
     @property
     def anchor(self) -> str:
@@ -41,17 +43,23 @@ def _numbered(title: str, index: int, total: int) -> str:
 
 
 def _chunked_slides(kind: str, title: str, items: Sequence, size: int) -> list[Slide]:
-    chunks = _chunks(items, size)
-    return [
+    """As many slides as the items need; the last says how many more the agenda holds."""
+    chunks = _chunks(list(items), size)
+    slides = [
         Slide(kind, _numbered(title, index, len(chunks)), chunk)
         for index, chunk in enumerate(chunks, start=1)
     ]
+    slides[-1].more = getattr(items, "more", 0)
+    return slides
 
 
 def review_slides(agenda: Agenda) -> list[Slide]:
-    """Title, the objectives at a glance, one slide per objective, then KPIs needing attention,
-    interventions, tensions, quality, the decisions since the last review and this meeting's."""
+    """Title, the units below at a glance, the objectives furthest behind at a glance and one
+    slide for each of them, then KPIs needing attention, interventions, tensions, quality, the
+    decisions since the last review and this meeting's."""
     slides = [Slide("title", agenda.review.title)]
+    if agenda.units:
+        slides += _chunked_slides("units", _("Units at a glance"), agenda.units, UNITS_PER_SLIDE)
     slides += _chunked_slides(
         "overview", _("Objectives at a glance"), agenda.objectives, OBJECTIVES_PER_SLIDE
     )

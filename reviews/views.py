@@ -25,7 +25,7 @@ from okrplatform.org.access import access_for
 from okrplatform.org.scope import requested_id, requested_unit
 
 from . import tools
-from .agenda import Agenda, review_agenda
+from .agenda import Agenda, review_agenda, worst_objectives
 from .export import review_workbook
 from .forms import (
     CloseForm,
@@ -112,19 +112,44 @@ def _review_context(request: HtmxHttpRequest, review: ReviewMeeting, agenda: Age
     }
 
 
-def _agenda_page(request: HtmxHttpRequest, pk: int, template: str, **extra) -> HttpResponse:
+def _agenda_page(
+    request: HtmxHttpRequest, pk: int, template: str, objectives_from: int = 0, **extra
+) -> HttpResponse:
     review = _get_review(request, pk)
-    agenda = review_agenda(review, access_for(request.user))
+    agenda = review_agenda(review, access_for(request.user), objectives_from=objectives_from)
     context = _review_context(request, review, agenda)
     if context["can_decide"]:
-        context["decision_form"] = DecisionForm(**decision_choices(review))
+        context["decision_form"] = DecisionForm(**_decision_choices(review, agenda))
     return render(request, template, context | {key: build(agenda) for key, build in extra.items()})
+
+
+def _decision_choices(review: ReviewMeeting, agenda: Agenda, data=None) -> dict:
+    """What a decision may concern, the agenda's objectives and KPIs offered first."""
+    return decision_choices(
+        review,
+        objectives_first=[line.objective for line in agenda.objectives],
+        kpis_first=list(agenda.kpis),
+        data=data,
+    )
+
+
+def _objectives_from(request: HtmxHttpRequest) -> int:
+    """Where the page of objectives starts (``?objectives=40``); nonsense starts at the top."""
+    raw = request.GET.get("objectives", "")
+    return min(int(raw), 10**7) if raw.isdigit() else 0
 
 
 @login_required
 @require_GET
 def review_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    return _agenda_page(request, pk, REVIEW_PAGE)
+    """The agenda; ``?objectives=N`` pages through the objectives (with htmx: only their rows,
+    appended in place of the "more" row)."""
+    start = _objectives_from(request)
+    if request.htmx and "objectives" in request.GET:
+        review = _get_review(request, pk)
+        context = {"review": review, "objectives": worst_objectives(review, start)}
+        return render(request, f"{REVIEW_PAGE}#objective-rows", context)
+    return _agenda_page(request, pk, REVIEW_PAGE, objectives_from=start)
 
 
 @login_required
@@ -149,7 +174,7 @@ def review_present_live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_decisions(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk, "reviews.record_decision")
-    form = DecisionForm(request.POST, **decision_choices(review))
+    form = DecisionForm(request.POST, **decision_choices(review, data=request.POST))
     recorded = form.is_valid()
     if recorded:
         try:
@@ -160,7 +185,9 @@ def review_decisions(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         agenda = review_agenda(review, access_for(request.user))
         context = _review_context(request, review, agenda) | {
-            "decision_form": DecisionForm(**decision_choices(review)) if recorded else form,
+            "decision_form": DecisionForm(**_decision_choices(review, agenda))
+            if recorded
+            else form,
             "just_recorded": recorded,
         }
         # htmx swaps only successful responses: a refused decision comes back as 200, its
@@ -240,7 +267,7 @@ def review_close_view(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def review_export(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     review = _get_review(request, pk)
-    workbook = review_workbook(review_agenda(review, access_for(request.user)))
+    workbook = review_workbook(review)
     response = HttpResponse(
         workbook,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

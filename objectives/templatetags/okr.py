@@ -76,3 +76,9 @@ def check_in_form_for(key_result: KeyResult, form=None) -> CheckInForm:
 @register.filter
 def percent(share: float | None) -> str:
     return display.percent(share)
+
+
+@register.filter
+def whole(count: int | None) -> str:
+    """A count as people write it in their language: 20,000 or 20.000."""
+    return display.whole(count)
