@@ -219,11 +219,13 @@ def branch_confidence(review: ReviewMeeting, units: list[OrgUnit]) -> dict[int, 
     return trends
 
 
-def unit_summaries(review: ReviewMeeting, access: Access) -> Listed[UnitSummary]:
+def unit_summaries(
+    review: ReviewMeeting, access: Access, *, with_trends: bool = True
+) -> Listed[UnitSummary]:
     """The units right below the review's unit, exceptions first, as far as a meeting reads."""
     rows: list[UnitRow] = child_unit_rows(review.unit, review.cycle, access)
     shown = rows[:UNITS_SHOWN]
-    trends = branch_confidence(review, [row.unit for row in shown])
+    trends = branch_confidence(review, [row.unit for row in shown]) if with_trends else {}
     return Listed(
         [
             UnitSummary(row.unit, row.rollup, row.has_children, trends.get(row.unit.pk, []))
@@ -233,7 +235,9 @@ def unit_summaries(review: ReviewMeeting, access: Access) -> Listed[UnitSummary]
     )
 
 
-def worst_objectives(review: ReviewMeeting, start: int = 0) -> Listed[ObjectiveLine]:
+def worst_objectives(
+    review: ReviewMeeting, start: int = 0, *, with_trends: bool = True
+) -> Listed[ObjectiveLine]:
     """The review's objectives furthest behind first, a page from ``start``."""
     page = _listed(
         review_objectives(review)
@@ -242,7 +246,12 @@ def worst_objectives(review: ReviewMeeting, start: int = 0) -> Listed[ObjectiveL
         OBJECTIVES_SHOWN,
         start,
     )
-    return Listed(objective_lines(page.rows), page.count, start)
+    lines = (
+        objective_lines(page.rows)
+        if with_trends
+        else [ObjectiveLine(objective) for objective in page.rows]
+    )
+    return Listed(lines, page.count, start)
 
 
 def previous_review_of(review: ReviewMeeting) -> ReviewMeeting | None:
@@ -333,4 +342,22 @@ def review_agenda(review: ReviewMeeting, access: Access, *, objectives_from: int
         decisions_since=Listed(list(since[:DECISIONS_SHOWN]), since.count()),
         decisions_here=list(review_decisions(review)),
         previous_review=previous,
+    )
+
+
+def live_figures(review: ReviewMeeting, access: Access) -> Agenda:
+    """Only the figures the slides refresh while the meeting runs: the rollup, the units', the
+    objectives' and key results' on the slides, the KPIs'. No trends, lists or decisions."""
+    return Agenda(
+        review=review,
+        rollup=UnitRollup.objects.filter(unit=review.unit_id, cycle=review.cycle_id).first(),
+        units=unit_summaries(review, access, with_trends=False),
+        objectives=worst_objectives(review, with_trends=False),
+        kpis=_listed(kpis_needing_attention(review), KPIS_SHOWN),
+        interventions=Listed([], 0),
+        tensions=Listed([], 0),
+        quality=[],
+        decisions_since=Listed([], 0),
+        decisions_here=[],
+        previous_review=None,
     )

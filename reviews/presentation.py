@@ -60,9 +60,12 @@ def review_slides(agenda: Agenda) -> list[Slide]:
     slides = [Slide("title", agenda.review.title)]
     if agenda.units:
         slides += _chunked_slides("units", _("Units at a glance"), agenda.units, UNITS_PER_SLIDE)
-    slides += _chunked_slides(
-        "overview", _("Objectives at a glance"), agenda.objectives, OBJECTIVES_PER_SLIDE
+    overview = (
+        _("The objectives furthest behind")
+        if agenda.objectives.more
+        else _("Objectives at a glance")
     )
+    slides += _chunked_slides("overview", overview, agenda.objectives, OBJECTIVES_PER_SLIDE)
     for line in agenda.objectives:
         key_results = list(line.objective.key_results.all())
         chunks = _chunks(key_results, KEY_RESULTS_PER_SLIDE)

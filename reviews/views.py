@@ -25,7 +25,7 @@ from okrplatform.org.access import access_for
 from okrplatform.org.scope import requested_id, requested_unit
 
 from . import tools
-from .agenda import Agenda, review_agenda, worst_objectives
+from .agenda import Agenda, live_figures, review_agenda, worst_objectives
 from .export import review_workbook
 from .forms import (
     CloseForm,
@@ -164,7 +164,7 @@ def review_present(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def review_present_live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The figures of the slides, fresh, each swapped into its place (htmx out of band)."""
     review = _get_review(request, pk)
-    agenda = review_agenda(review, access_for(request.user))
+    agenda = live_figures(review, access_for(request.user))
     return render(
         request, f"{PRESENT_PAGE}#live", _review_context(request, review, agenda) | {"oob": True}
     )

@@ -2,8 +2,8 @@
 keeps its size (within a fifth) and runs the same queries.
 
 The organisation is a company with three regions of three departments; each department has
-three teams, then forty. Every team has six objectives aligned up the cascade (and one aligned
-to nothing), key results with weekly check-ins, two weekly KPIs (one in trouble), an
+three teams, then forty. Every team has six objectives, five aligned up the cascade and one
+to nothing, key results with weekly check-ins, two weekly KPIs (one in trouble), an
 intervention, a decision and an initiative; every other team a tension. Rows are written with
 ``bulk_create``, so the large organisation (about 370 units, 2,200 objectives, 5,500 key
 results, 22,000 check-ins) builds in seconds.
