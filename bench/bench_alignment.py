@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 
 from common import (
+    add_shape_argument,
     configure,
     ensure_organisation,
     measure,
@@ -29,8 +30,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--runs", type=int, default=5)
+    add_shape_argument(parser)
     args = parser.parse_args()
-    configure(args.database)
+    configure(args.database, args.shape)
 
     from django.core.management import call_command
     from django.test import Client
@@ -40,7 +42,7 @@ def main() -> None:
     from objectives.unit_rollups import refresh_alignment, refresh_unit_rollups
     from okrplatform.org.models import OrgUnit, User
 
-    ensure_organisation()
+    ensure_organisation(args.shape)
     if not Initiative.objects.filter(title="gen initiative 0").exists():
         call_command("generate_initiatives")
     vacuum_if_postgres()
@@ -80,7 +82,9 @@ def main() -> None:
     for name, path in pages.items():
         measure(name, lambda path=path: client.get(path), args.runs, results)
     write_results(
-        "alignment", args.database, {"sizes": sizes, "runs": args.runs, "results": results}
+        f"alignment-{args.shape}",
+        args.database,
+        {"sizes": sizes, "runs": args.runs, "results": results},
     )
 
 

@@ -29,7 +29,14 @@ import time
 import urllib.request
 from datetime import date
 
-from common import ROOT, configure, ensure_organisation, vacuum_if_postgres, write_results
+from common import (
+    ROOT,
+    add_shape_argument,
+    configure,
+    ensure_organisation,
+    vacuum_if_postgres,
+    write_results,
+)
 
 PORT = 8099
 BROKER = "redis://127.0.0.1:6379/14"
@@ -40,10 +47,11 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=20)
+    add_shape_argument(parser)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
-    configure("postgres")
+    configure("postgres", args.shape)
 
     from django.core.management import call_command
     from django.db.models import Min
@@ -53,7 +61,7 @@ def main() -> None:
     from kpis.rollups import refresh_kpis
     from okrplatform.org.models import ApiToken, User
 
-    ensure_organisation()
+    ensure_organisation(args.shape)
     if not KPI.objects.filter(code="gen-kpi-0").exists():
         call_command("generate_kpis", kpis=5_000, weeks=104)
     vacuum_if_postgres()
@@ -101,7 +109,7 @@ def main() -> None:
         refresh_kpis(touched)
         ApiToken.objects.filter(user=manager, name="bench").delete()
         subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], capture_output=True, check=False)
-    write_results("api", "postgres", results)
+    write_results(f"api-{args.shape}", "postgres", results)
 
 
 def backfill_batches(kpis, batches: int, size: int, shift_periods) -> list[list[dict]]:

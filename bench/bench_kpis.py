@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 
 from common import (
+    add_shape_argument,
     configure,
     ensure_organisation,
     measure,
@@ -30,8 +31,9 @@ def main() -> None:
     parser.add_argument("--kpis", type=int, default=5_000)
     parser.add_argument("--weeks", type=int, default=104)
     parser.add_argument("--runs", type=int, default=5)
+    add_shape_argument(parser)
     args = parser.parse_args()
-    configure(args.database)
+    configure(args.database, args.shape)
 
     from datetime import timedelta
     from decimal import Decimal
@@ -48,7 +50,7 @@ def main() -> None:
     from objectives.interventions import interventions_update
     from okrplatform.org.models import OrgUnit, User
 
-    ensure_organisation()
+    ensure_organisation(args.shape)
     if not KPI.objects.filter(code="gen-kpi-0").exists():
         print(f"Generating {args.kpis:,} KPIs with {args.weeks} weeks of measurements…")
         call_command("generate_kpis", kpis=args.kpis, weeks=args.weeks)
@@ -79,7 +81,9 @@ def main() -> None:
     measure("interventions for all KPIs", interventions_update, args.runs, results)
     measure("KPI board, the whole company (page 1)", lambda: client.get(board), args.runs, results)
     measure("1,000 measurements saved at once", a_week_of_values, args.runs, results)
-    write_results("kpis", args.database, {"sizes": sizes, "runs": args.runs, "results": results})
+    write_results(
+        f"kpis-{args.shape}", args.database, {"sizes": sizes, "runs": args.runs, "results": results}
+    )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 
 from common import (
+    add_shape_argument,
     configure,
     ensure_organisation,
     measure,
@@ -34,8 +35,9 @@ def main() -> None:
     parser.add_argument("--key-results", type=int, default=40_000)
     parser.add_argument("--check-ins", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
+    add_shape_argument(parser)
     args = parser.parse_args()
-    configure(args.database)
+    configure(args.database, args.shape)
 
     from django.db.models import Count
     from django.test import Client
@@ -46,6 +48,7 @@ def main() -> None:
     from okrplatform.org.models import OrgUnit, User
 
     ensure_organisation(
+        args.shape,
         units=args.units,
         objectives=args.objectives,
         key_results=args.key_results,
@@ -108,7 +111,9 @@ def main() -> None:
     print_header()
     for name, (task, before) in work.items():
         measure(name, task, args.runs, results, before)
-    write_results("okrs", args.database, {"sizes": sizes, "runs": args.runs, "results": results})
+    write_results(
+        f"okrs-{args.shape}", args.database, {"sizes": sizes, "runs": args.runs, "results": results}
+    )
 
 
 if __name__ == "__main__":

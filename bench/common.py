@@ -14,46 +14,72 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-# Each engineer (or shape of organisation) can keep a database of their own.
-DATABASE_NAME = os.environ.get("BENCH_DATABASE", "okrplatform_bench")
-POSTGRES_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE_NAME}"
+# Two shapes of organisation, each in its own database: ``even`` (manage.py generate_org: four
+# even levels) and ``real`` (bench/real_org.py: 2,000 units six levels deep, uneven fan-out).
+SHAPES = ("even", "real")
+DATABASE_OF_SHAPE = {"even": "okrplatform_bench", "real": "okrplatform_bench_real"}
 # Transaction control is the replay's own business.
 SKIPPED = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
 
 
-def configure(database: str, *, debug: bool = True) -> None:
-    """Point Django at the benchmark database (``BENCH_DATABASE`` names it), creating it."""
+def add_shape_argument(parser) -> None:
+    parser.add_argument(
+        "--shape",
+        choices=SHAPES,
+        default=os.environ.get("BENCH_SHAPE", "even"),
+        help="even: generate_org's tree (1,000 units); real: bench/real_org.py (2,000 units, "
+        "depth 6, uneven fan-out, 2,000 KPIs). BENCH_DATABASE names the PostgreSQL database.",
+    )
+
+
+def bench_database(shape: str = "even") -> str:
+    """The PostgreSQL database of a shape; BENCH_DATABASE overrides it (one per engineer)."""
+    return os.environ.get("BENCH_DATABASE") or DATABASE_OF_SHAPE[shape]
+
+
+def configure(database: str, shape: str = "even") -> None:
+    """Point Django at the benchmark database of ``shape`` (created if missing), DEBUG off
+    as in production unless BENCH_DEBUG is set."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     if database == "sqlite":
-        name = "bench" if DATABASE_NAME == "okrplatform_bench" else DATABASE_NAME
-        os.environ["DATABASE_URL"] = f"sqlite:///{RESULTS / (name + '.sqlite3')}"
+        suffix = "" if shape == "even" else f"-{shape}"
+        os.environ["DATABASE_URL"] = f"sqlite:///{RESULTS / f'bench{suffix}.sqlite3'}"
     else:
-        os.environ["DATABASE_URL"] = POSTGRES_URL
+        name = bench_database(shape)
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
         import psycopg2
 
         admin = psycopg2.connect("dbname=postgres user=postgres host=127.0.0.1")
         admin.autocommit = True
         with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME])
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+                cursor.execute(f'CREATE DATABASE "{name}"')
         admin.close()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "okrplatform.settings")
-    # Pages are timed as production runs them with debug=False (no template debug data).
-    os.environ["DEBUG"] = "true" if debug else "false"
+    os.environ["DEBUG"] = os.environ.get("BENCH_DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-bench-only-secret-key")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
 
 
-def ensure_organisation(**sizes: int) -> None:
+def ensure_organisation(shape: str = "even", **sizes: int) -> None:
     """Generate the large organisation into the benchmark database unless it is there."""
     from django.core.management import call_command
 
     from okrplatform.org.models import OrgUnit
 
     call_command("migrate", verbosity=0)
+    if shape == "real":
+        if not OrgUnit.objects.filter(code="gen-0").exists():
+            print("Generating the real-shaped organisation into the benchmark database…")
+            from real_org import generate_real_org
+
+            generate_real_org()
+        return
     if not OrgUnit.objects.filter(code="gen-0").exists():
         print("Generating the organisation into the benchmark database…")
         call_command(
