@@ -5,7 +5,7 @@ For each page: the time to answer in-process (median of ``--runs``), the same SQ
 through a bare cursor in the same run, the number of queries and the bytes of HTML. Timed with
 ``DEBUG`` off, as production serves them.
 
-    BENCH_DATABASE=okrplatform_bench_pages .venv/bin/python bench/bench_pages.py --database postgres
+    BENCH_DATABASE=okrplatform_bench_pages .venv/bin/python bench/bench_pages.py --shape real
 
 Works on any organisation in the benchmark database (the one ``generate_org`` builds, or a
 real-shape one): the company is the unit at the top, its manager the first manager there, the
@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 
 from common import (
     ROOT,
+    add_shape_argument,
     configure,
     ensure_organisation,
     measure,
@@ -33,6 +33,7 @@ from common import (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="postgres")
+    add_shape_argument(parser)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--units", type=int, default=2_000)
     parser.add_argument("--objectives", type=int, default=20_000)
@@ -43,8 +44,7 @@ def main() -> None:
         "--only", default="", help="Time only the pages whose name has one of these (a,b,…)."
     )
     args = parser.parse_args()
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
-    configure(args.database, debug=False)
+    configure(args.database, args.shape)
     logging.getLogger("okrplatform.requests").setLevel(logging.WARNING)  # a line per request
 
     from django.core.management import call_command
@@ -63,6 +63,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not OrgUnit.objects.exists():
         ensure_organisation(
+            args.shape,
             units=args.units,
             objectives=args.objectives,
             key_results=args.key_results,
@@ -149,7 +150,11 @@ def main() -> None:
         measure(name, lambda u=user, p=path: client(u).get(p), args.runs, results)
         results[name]["html_bytes"] = len(response.content)
         print(f"{'':<40} {len(response.content):>47,} bytes")
-    write_results("pages", args.database, {"sizes": sizes, "runs": args.runs, "results": results})
+    write_results(
+        f"pages-{args.shape}",
+        args.database,
+        {"sizes": sizes, "runs": args.runs, "results": results},
+    )
 
 
 if __name__ == "__main__":

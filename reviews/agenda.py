@@ -8,6 +8,7 @@ Every figure is an aggregate the database computes; a fixed number of queries.""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -95,7 +96,7 @@ class Listed(Generic[T]):
     count: int
     start: int = 0
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[T]:
         return iter(self.rows)
 
     def __len__(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ def _numbered(title: str, index: int, total: int) -> str:
     return _("%(title)s (%(part)d of %(parts)d)") % {"title": title, "part": index, "parts": total}
 
 
-def _chunked_slides(kind: str, title: str, items: Sequence, size: int) -> list[Slide]:
+def _chunked_slides(kind: str, title: str, items: Iterable, size: int) -> list[Slide]:
     """As many slides as the items need; the last says how many more the agenda holds."""
     chunks = _chunks(list(items), size)
     slides = [
