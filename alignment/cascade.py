@@ -9,7 +9,6 @@ the company-level map of a large organisation reads ten thousand of them.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -265,6 +264,8 @@ MAP_BUDGET = 250
 UNALIGNED_LISTED = 50
 # Below this many nodes left in the budget, the trees outside the cascade still get these.
 LOOSE_MINIMUM = 25
+# A branch opened shows its whole family of children, up to this many.
+OPENED_FAMILY_AT_MOST = 100_000
 
 LEVEL_RANK = Case(
     *(When(level=level, then=Value(rank)) for level, rank in LEVEL_ORDER.items()),
@@ -306,7 +307,6 @@ class MapReader:
             within=unit.pk,
         )
         self.context = self._context()
-        self.shown: dict[int, ObjectiveNode] = {}
 
     def _context(self) -> dict[int, ObjectiveNode]:
         """The objectives above the scope that its objectives align to: a handful, loaded once."""
@@ -362,9 +362,11 @@ class MapReader:
             if aligned
             else []
         )
+        parent_elsewhere = ~Q(parent_id__in=self.scope.values("pk"))
+        if self.context:  # an empty list would leave a condition the database never sees
+            parent_elsewhere &= ~Q(parent_id__in=list(self.context))
         tops = self.scope.filter(is_aligned=aligned).filter(
-            Q(parent__isnull=True)
-            | ~Q(parent_id__in=self.scope.values("pk")) & ~Q(parent_id__in=list(self.context))
+            Q(parent__isnull=True) | parent_elsewhere
         )
         room = max(0, budget - len(context_tops))
         if room:
@@ -395,7 +397,8 @@ class MapReader:
                 family_size=Window(Count("*"), **family),
                 place=Window(RowNumber(), order_by=MAP_ORDER, **family),
             )
-            .filter(place__lte=max(room, 1))
+            # (bounded: beyond the column's range the database is never asked)
+            .filter(place__lte=min(max(room, 1), OPENED_FAMILY_AT_MOST))
             .values_list(*NODE_FIELDS, "family_size")
         )
         found: dict[int, list[ObjectiveNode]] = {}
@@ -461,7 +464,7 @@ def alignment_map(
         )
         aligned: list[ObjectiveNode] = []
         if top is not None:
-            reader.children_of([top], room=sys.maxsize)  # the family opened, however large
+            reader.children_of([top], room=OPENED_FAMILY_AT_MOST)  # the family opened, whole
             aligned = reader.within_budget(top.children, MAP_BUDGET)
         reader.attach_supports(aligned)
         return AlignmentMap(unit, cycle, aligned, [], [], 0, len(aligned), 0)

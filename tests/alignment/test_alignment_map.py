@@ -9,7 +9,9 @@ from django.urls import reverse
 from alignment import cascade
 from alignment.cascade import alignment_map
 from objectives.models import Objective
+from objectives.rollups import recompute_all
 from okrplatform.org.access import access_for
+from tests.factories import ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +171,25 @@ def test_the_header_and_the_tiles_count_the_objectives_one_sees(
     assert 'id="alignment-index">100%' in html
     assert 'id="header-alignment-index">100%' in html
     assert "60%" not in html, "the company's stored index counts objectives Charlie cannot see"
+
+
+def test_the_budget_holds_for_the_tops_of_the_trees_too(
+    client, sam, company, cycles, strategy, monkeypatch
+):
+    for number in range(3):
+        ObjectiveFactory(
+            title=f"Breakthrough {number}",
+            unit=company,
+            cycle=cycles.plan,
+            level=Objective.Level.BREAKTHROUGH,
+        )
+    recompute_all(on=cycles.q4.start_date)
+    monkeypatch.setattr(cascade, "MAP_BUDGET", 2)
+
+    alignment = alignment_map(company, cycles.q4, access_for(sam))
+
+    assert titles(alignment.aligned) == ["Be the most reliable partner", "Breakthrough 0"]
+    assert alignment.hidden_roots == 2, "Breakthrough 1 and 2 wait, whatever the budget"
+    client.force_login(sam)
+    page = client.get(reverse("alignment_map"), {"unit": company.pk, "cycle": cycles.q4.pk})
+    assert "2 more trees are not drawn here" in page.content.decode()
