@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from alignment.selectors import kpi_for_page
 from kpis.selectors import chart_data
 from objectives.models import Cycle, Intervention
+from objectives.rollups import recompute_all
 from okrplatform.org.models import Membership
 from reviews.models import Decision, ObjectiveGrade, ReviewMeeting
 from tests.factories import (
@@ -285,3 +286,27 @@ def test_a_closed_cycles_slides_show_the_grade_instead_of_the_status(
     assert "Grade 0.9" in figures
     assert "okr-badge--on_track" not in figures
     assert "okr-badge--off_track" not in figures
+
+
+def test_the_agenda_sums_up_the_units_below_and_pages_through_the_objectives(
+    client, vera, review, emea, emea_logistics, quarter, emea_plan
+):
+    for number in range(25):
+        ObjectiveFactory(title=f"Also on the plan {number:02d}", unit=emea_logistics, cycle=quarter)
+    recompute_all(on=quarter.end_date)
+    client.force_login(vera)
+
+    html = client.get(reverse("review_detail", args=[review.pk])).content.decode()
+
+    units = html.split('id="units-heading"')[1].split("</section>")[0]
+    assert "EMEA Logistics" in units
+    assert ">27<" in units, "the unit's objectives, counted by the rollup"
+    assert "The objectives furthest behind, of 28" in html
+    assert html.count('href="/objectives/') == 20
+    assert "8 more objectives: show the next ones" in html
+    more = client.get(
+        reverse("review_detail", args=[review.pk]), {"objectives": 20}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in more, "only the next rows, for htmx to put in place of the link"
+    assert more.count('href="/objectives/') == 8
+    assert "show the next ones" not in more
