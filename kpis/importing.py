@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -22,6 +24,7 @@ from .services import MeasurementInput
 
 MAX_ROWS = 10_000
 REQUIRED_COLUMNS = ("kpi", "period", "value")
+UPLOAD_COLUMNS = (*REQUIRED_COLUMNS, "note")
 CURRENCY_AND_SPACE = re.compile(r"[\s\u00a0\u202f$€£¥₹]|[A-Z]{3}$|^[A-Z]{3}")
 
 
@@ -106,8 +109,8 @@ def read_rows(uploaded, filename: str) -> list[dict]:
         from openpyxl import load_workbook
 
         sheet = load_workbook(uploaded, read_only=True, data_only=True).active
-        return records_of(sheet.iter_rows(values_only=True))
-    return records_of(csv_rows(uploaded.read().decode("utf-8-sig")))
+        return records_of(sheet.iter_rows(values_only=True), UPLOAD_COLUMNS)
+    return records_of(csv_rows(uploaded.read().decode("utf-8-sig")), UPLOAD_COLUMNS)
 
 
 def csv_rows(text: str):
@@ -118,23 +121,28 @@ def csv_rows(text: str):
     return csv.reader(io.StringIO(text), delimiter=delimiter)
 
 
-def records_of(rows) -> list[dict]:
+HEADER_SEARCH_ROWS = 20  # a title block above the header is a few lines, not a sheet
+
+
+def records_of(rows, columns: Collection[str] = ()) -> list[dict]:
     """``[{"_header": [...]}, record, ...]``: one dict per non-blank row, keyed by column name
     (lower case, spaces as underscores), with its row number as people count in ``_row``.
 
-    The header is the first row with two cells or more: a title row or blank rows above it, as
-    people leave them in a spreadsheet, are skipped.
+    The header is the first row naming two of ``columns`` (or, when none does, the first row
+    with two cells or more): a title row, a subtitle or blank rows above it, as people leave
+    them in a spreadsheet, are skipped.
     """
     rows = iter(rows)
-    header: list[str] = []
-    header_row = 0
-    for row_number, values in enumerate(rows, start=1):
-        cells = [str(cell or "").strip() for cell in values]
-        if sum(1 for cell in cells if cell) >= 2:
-            header, header_row = [cell.lower().replace(" ", "_") for cell in cells], row_number
-            break
+    above = [list(values) for _, values in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
+    names = [[str(cell or "").strip().lower().replace(" ", "_") for cell in row] for row in above]
+    known = set(columns)
+    filled = [index for index, row in enumerate(names) if sum(1 for cell in row if cell) >= 2]
+    naming = [index for index in filled if len(known.intersection(names[index])) >= 2]
+    header_index = (naming or filled or [len(above)])[0]
+    header = names[header_index] if header_index < len(above) else []
+    following = itertools.chain(above[header_index + 1 :], rows)
     records = []
-    for number, values in enumerate(rows, start=header_row + 1):
+    for number, values in enumerate(following, start=header_index + 2):
         if number - 1 > MAX_ROWS:
             raise ValueError(_("A spreadsheet may hold at most %(max)d rows.") % {"max": MAX_ROWS})
         record = dict(zip(header, values, strict=False))

@@ -24,6 +24,7 @@ from django.http import HttpResponse
 from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -82,6 +83,7 @@ KPI_COLUMNS = [
     "perspective",
 ]
 KPI_INFO_COLUMNS = ["latest_value", "latest_period", "health"]
+SHEET_COLUMNS = {*OKR_COLUMNS, *OKR_INFO_COLUMNS, *KPI_COLUMNS, *KPI_INFO_COLUMNS}
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -253,14 +255,14 @@ def read_spreadsheet(uploaded, filename: str) -> dict[str, list[dict]]:
         workbook = load_workbook(uploaded, read_only=True, data_only=True)
         sheets = {}
         for sheet in workbook.worksheets:
-            records = records_of(sheet.iter_rows(values_only=True))
+            records = records_of(sheet.iter_rows(values_only=True), SHEET_COLUMNS)
             header = records[0]["_header"]
             if "objective" in header:
                 sheets[OKR_SHEET] = records
             elif "code" in header and "frequency" in header:
                 sheets[KPI_SHEET] = records
         return sheets
-    records = records_of(csv_rows(uploaded.read().decode("utf-8-sig")))
+    records = records_of(csv_rows(uploaded.read().decode("utf-8-sig")), SHEET_COLUMNS)
     return {KPI_SHEET if "frequency" in records[0]["_header"] else OKR_SHEET: records}
 
 
@@ -392,10 +394,13 @@ class SheetPlanner:
         """A problem for each of these columns whose cell is not one of its choices."""
         for column in columns:
             if values[column] is None:
+                value = _text(record, column)
                 self.problem(
                     record["_row"],
                     column,
-                    _("“%(value)s” is not one of the choices.") % {"value": _text(record, column)},
+                    _("“%(value)s” is not one of the choices.") % {"value": value}
+                    if value
+                    else str(EMPTY_CELL),
                 )
 
     def plan_write(self, write: PlannedWrite) -> Model | None:
@@ -461,9 +466,14 @@ class SheetPlanner:
                 exclude=sorted(write.bound_later | {"version"}), validate_unique=False
             )
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
+            # One message per cell: a cell already named (not a number, not a choice) is not
+            # named again by the model, and an empty one is told as a cell, not as a field.
+            named = {(problem.row, problem.column) for problem in self.plan.problems}
+            for name, errors in error.error_dict.items():
                 column = write.columns.get(name, name if name != "__all__" else "")
-                for message in messages:
+                if (write.row, column) in named and column:
+                    continue
+                for message in _cell_messages(errors, column):
                     self.problem(write.row, column, message)
             return None
         return candidate
@@ -838,6 +848,21 @@ def _parent_key_differs(existing: Objective, parent_key: tuple) -> bool:
     if parent is None:
         return True
     return (parent.title, parent.unit.code, parent.cycle.code) != parent_key
+
+
+EMPTY_CELL = gettext_lazy("This cell is empty; it needs a value.")
+
+
+def _cell_messages(errors: list[ValidationError], column: str) -> list[str]:
+    """The model's messages for one cell, an empty cell said once in the sheet's words."""
+    messages: list[str] = []
+    for error in errors:
+        message = (
+            str(EMPTY_CELL) if column and error.code in {"null", "blank"} else error.messages[0]
+        )
+        if message not in messages:
+            messages.append(message)
+    return messages
 
 
 KPI_COLUMN_OF_FIELD = {
