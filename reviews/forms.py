@@ -43,7 +43,7 @@ class ReviewForm(BootstrapFormMixin, ConcurrentEditForm):
             "scheduled_for": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
-            "participants": forms.SelectMultiple(attrs={"size": 8}),
+            "participants": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, user: User, **kwargs) -> None:

@@ -7,9 +7,35 @@
   const counter = document.getElementById("slide-counter");
   let current = 0;
 
+  // The most a slide's type grows to fill the screen: a title with two lines is large, not huge.
+  const LARGEST_FIT = 1.7;
+
+  function overflows(slide) {
+    return slide.scrollHeight > slide.clientHeight + 1 || slide.scrollWidth > slide.clientWidth + 1;
+  }
+
+  // The largest size at which the slide's content still fits: at least the base size (24 px and
+  // up), which is what a slide with a lot on it keeps.
+  function fit(slide) {
+    slide.classList.add("okr-slide--fitting"); // a little room to spare at the bottom
+    slide.style.setProperty("--okr-fit", "1");
+    let low = 1, high = LARGEST_FIT;
+    if (!overflows(slide)) {
+      for (let step = 0; step < 7; step += 1) {
+        const middle = (low + high) / 2;
+        slide.style.setProperty("--okr-fit", String(middle));
+        if (overflows(slide)) high = middle; else low = middle;
+      }
+    }
+    slide.style.setProperty("--okr-fit", low.toFixed(3));
+    slide.classList.remove("okr-slide--fitting");
+    slide.dataset.fit = low.toFixed(2);
+  }
+
   function show(index) {
     current = Math.max(0, Math.min(slides.length - 1, index));
     slides.forEach(function (slide, position) { slide.hidden = position !== current; });
+    fit(slides[current]);
     counter.textContent = (current + 1) + " / " + slides.length;
     history.replaceState(null, "", "#slide-" + (current + 1));
   }
@@ -21,6 +47,10 @@
 
   const match = location.hash.match(/^#slide-(\d+)$/);
   show(match ? parseInt(match[1], 10) - 1 : 0);
+  window.addEventListener("resize", function () { fit(slides[current]); });
+  // Live figures and a recorded decision change what is on the slide: fit it again.
+  document.body.addEventListener("htmx:afterSettle", function () { fit(slides[current]); });
+  if (document.fonts) document.fonts.ready.then(function () { fit(slides[current]); });
 
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;

@@ -23,6 +23,7 @@ def test_a_manager_plans_a_review_of_her_unit(django_app, alice, emea, quarter, 
     assert form["facilitator"].value == str(alice.pk)
     form["scheduled_for"] = "2026-12-18T10:00"
     form["location"] = "Rotterdam, room 4"
+    form.get("participants", index=0).checked = True  # a checkbox each, never a Ctrl-click list
 
     response = form.submit()
 
@@ -30,6 +31,7 @@ def test_a_manager_plans_a_review_of_her_unit(django_app, alice, emea, quarter, 
     review = ReviewMeeting.objects.get()
     assert (review.unit, review.cycle, review.location) == (emea, quarter, "Rotterdam, room 4")
     assert review.scheduled_for.hour == 10
+    assert list(review.participants.all()) == [alice]
 
 
 def test_a_decision_is_recorded_with_the_kpis_it_concerns_ticked(
