@@ -9,8 +9,14 @@
 
   function fit() {
     table.style.zoom = "";
-    const scale = frame.clientWidth / table.offsetWidth;
-    if (scale < 1) table.style.zoom = String(Math.max(SMALLEST, Math.floor(scale * 100) / 100));
+    let scale = Math.floor(frame.clientWidth / table.offsetWidth * 100) / 100;
+    // Text wraps a little differently when smaller: step down until it truly fits.
+    while (scale < 1 && scale >= SMALLEST) {
+      table.style.zoom = String(scale);
+      if (frame.scrollWidth <= frame.clientWidth) break;
+      scale = Math.round((scale - 0.01) * 100) / 100;
+    }
+    if (scale < SMALLEST) table.style.zoom = String(SMALLEST);
     frame.dataset.zoom = table.style.zoom || "1";
   }
 

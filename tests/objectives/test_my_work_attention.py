@@ -79,3 +79,14 @@ def test_a_brand_new_objective_reads_not_started(client, bob, emea_logistics, qu
     progress = page.split(f'id="objective-{objective.pk}-progress"')[1].split("</div>")[0]
     assert "Not started" in progress
     assert "Off track" not in progress
+
+
+def test_someone_who_owns_nothing_is_pointed_to_their_units_not_told_all_is_on_track(client, vera):
+    client.force_login(vera)  # a viewer in EMEA: no objective, no key result of her own
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert 'id="attention"' not in html
+    assert "every key result of yours is on track" not in html
+    assert f'href="{reverse("organisation")}"' in html
+    assert f'href="{reverse("kpi_board")}"' in html
