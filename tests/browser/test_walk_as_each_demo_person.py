@@ -5,11 +5,11 @@ server error, nothing wider than the screen, and no English sentence of our own 
 
 from __future__ import annotations
 
+import gettext
 import os
 import re
 from pathlib import Path
 
-import polib
 import pytest
 from playwright.sync_api import Page
 
@@ -48,19 +48,24 @@ DETAILS = {
     "unit": r"^/units/\d+/(\?.*)?$",
 }
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale" / "de" / "LC_MESSAGES" / "django.po"
+CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "de" / "LC_MESSAGES" / "django.mo"
 
 
 def _untranslatable_as_german() -> set[str]:
     """Our English sentences that German says otherwise: one of them on a German page is a
     string that escaped translation."""
-    english = set()
-    for entry in polib.pofile(str(LOCALE)):
-        if entry.msgid_plural or "%" in entry.msgid or "{" in entry.msgid:
-            continue
-        if entry.msgstr and entry.msgstr != entry.msgid and len(entry.msgid) > 3:
-            english.add(entry.msgid)
-    return english
+    with CATALOGUE.open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog  # type: ignore[attr-defined]
+    return {
+        msgid.split("\x04")[-1]  # without its context
+        for msgid, msgstr in catalogue.items()
+        if isinstance(msgid, str)  # plurals are keyed (msgid, n)
+        and msgid
+        and "%" not in msgid
+        and "{" not in msgid
+        and len(msgid) > 3
+        and msgstr != msgid
+    }
 
 
 ENGLISH = _untranslatable_as_german()
