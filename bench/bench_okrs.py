@@ -15,6 +15,8 @@ the PostgreSQL database okrplatform_bench), which takes a few minutes; later run
 from __future__ import annotations
 
 import argparse
+import itertools
+from decimal import Decimal
 
 from common import (
     add_shape_argument,
@@ -36,6 +38,7 @@ def main() -> None:
     parser.add_argument("--check-ins", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     add_shape_argument(parser)
+    parser.add_argument("--only", default="", help="Time only the work whose name has this.")
     args = parser.parse_args()
     configure(args.database, args.shape)
 
@@ -72,7 +75,7 @@ def main() -> None:
         .order_by("pk")
         .first()
     )
-    key_result = team_objective.key_results.first()
+    key_result = deepest_key_result(current)
     ceo = User.objects.get(username="gen-manager-0")
     team_manager = team_objective.owner
     client_for = {}
@@ -83,9 +86,17 @@ def main() -> None:
             client_for[user.pk].force_login(user)
         return client_for[user.pk]
 
+    values = itertools.cycle(
+        [
+            key_result.start_value + (key_result.target_value - key_result.start_value) * share
+            for share in (Decimal("0.2"), Decimal("0.5"), Decimal("0.8"), Decimal("0.35"))
+        ]
+    )
+
     def add_check_in() -> None:
+        # A new value each time, so that the whole chain above moves and is written.
         CheckIn.objects.create(
-            key_result=key_result, value=key_result.target_value, confidence=7, note="bench"
+            key_result=key_result, value=next(values), confidence=7, note="bench"
         )
 
     pages = {
@@ -110,10 +121,41 @@ def main() -> None:
     results: dict = {}
     print_header()
     for name, (task, before) in work.items():
-        measure(name, task, args.runs, results, before)
+        if args.only not in name:
+            continue
+        # The incremental rollup runs after every check-in: its tail (p95) matters.
+        runs = max(args.runs, 60) if name.startswith("incremental") else args.runs
+        measure(name, task, runs, results, before)
     write_results(
         f"okrs-{args.shape}", args.database, {"sizes": sizes, "runs": args.runs, "results": results}
     )
+
+
+def deepest_key_result(cycle):
+    """A key result of the quarter whose objective has the longest chain of objectives above
+    it, in the deepest unit: the most work a check-in makes."""
+    from objectives.models import KeyResult, Objective
+    from okrplatform.org.models import OrgUnit
+
+    parent_of = dict(Objective.objects.values_list("pk", "parent_id"))
+    unit_parent = dict(OrgUnit.objects.values_list("pk", "parent_id"))
+
+    def length(pk, parents) -> int:
+        steps = 0
+        while parents.get(pk) is not None:
+            pk, steps = parents[pk], steps + 1
+        return steps
+
+    candidates = (
+        KeyResult.objects.filter(objective__cycle=cycle, objective__archived_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "objective_id", "objective__unit_id")
+    )
+    _score, pk = max(
+        ((length(objective, parent_of), length(unit, unit_parent)), -pk)
+        for pk, objective, unit in candidates
+    )
+    return KeyResult.objects.get(pk=-pk)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,18 @@ def configure(database: str, shape: str = "even") -> None:
     import django
 
     django.setup()
+    import logging
+
+    from django.conf import settings
+
+    # With DEBUG off every request logs a line: noise between the figures.
+    logging.getLogger("okrplatform.requests").setLevel(logging.WARNING)
+
+    if not settings.DEBUG and not (settings.STATIC_ROOT / "staticfiles.json").exists():
+        # With DEBUG off pages name their static files through the collected manifest.
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def ensure_organisation(shape: str = "even", **sizes: int) -> None:
@@ -94,7 +106,9 @@ def ensure_organisation(shape: str = "even", **sizes: int) -> None:
         )
 
 
-def median_seconds(work: Callable[[], object], runs: int, before: Callable | None = None) -> float:
+def timings_seconds(
+    work: Callable[[], object], runs: int, before: Callable | None = None
+) -> list[float]:
     timings = []
     for _ in range(runs):
         if before:
@@ -102,7 +116,15 @@ def median_seconds(work: Callable[[], object], runs: int, before: Callable | Non
         started = time.perf_counter()
         work()
         timings.append(time.perf_counter() - started)
-    return statistics.median(timings)
+    return timings
+
+
+def median_seconds(work: Callable[[], object], runs: int, before: Callable | None = None) -> float:
+    return statistics.median(timings_seconds(work, runs, before))
+
+
+def p95(timings: list[float]) -> float:
+    return sorted(timings)[max(0, round(len(timings) * 0.95) - 1)]
 
 
 def captured_sql(work: Callable[[], object]) -> list[str]:
@@ -138,17 +160,23 @@ def measure(
     if before:
         before()
     statements = captured_sql(task)
-    django_time = median_seconds(task, runs, before)
-    raw_time = median_seconds(lambda: replay(statements), runs)
+    django_timings = timings_seconds(task, runs, before)
+    raw_timings = timings_seconds(lambda: replay(statements), runs)
+    django_time, raw_time = statistics.median(django_timings), statistics.median(raw_timings)
     results[name] = {
         "django_ms": round(django_time * 1000, 1),
         "raw_sql_ms": round(raw_time * 1000, 1),
         "ratio": round(django_time / raw_time, 2) if raw_time else None,
         "queries": len(statements),
     }
+    tail = ""
+    if runs >= 20:  # enough runs for a 95th percentile
+        results[name]["django_p95_ms"] = round(p95(django_timings) * 1000, 1)
+        results[name]["raw_sql_p95_ms"] = round(p95(raw_timings) * 1000, 1)
+        tail = f"   p95 {p95(django_timings) * 1000:.1f} / {p95(raw_timings) * 1000:.1f} ms"
     print(
         f"{name:<40} {django_time * 1000:>8.1f}ms {raw_time * 1000:>8.1f}ms "
-        f"{django_time / raw_time if raw_time else 0:>6.2f}x {len(statements):>8}"
+        f"{django_time / raw_time if raw_time else 0:>6.2f}x {len(statements):>8}{tail}"
     )
 
 

@@ -20,9 +20,10 @@ from objectives.models import UnitRollup
 from objectives.unit_rollups import (
     refresh_alignment,
     refresh_unit_rollups,
-    refresh_unit_rollups_above,
+    unit_rollups_above_statement,
 )
 from okrplatform.db import execute_in_one_round_trip
+from okrplatform.org.models import OrgUnit
 
 from .events import objective_status_changes_wanted, objective_statuses_changed
 from .models import CheckIn, Cycle, KeyResult, Objective
@@ -159,20 +160,29 @@ WHERE {scope} AND {cycle} IN ({cycles}) AND {table}.status {differs} ({status})
 """
 
 
-def refresh_key_results(ids: Collection[int] | None = None) -> int:
-    """Each KR's current value and confidence from its latest check-in, then its progress;
-    returns how many rows changed."""
+def _key_result_statements(ids: Collection[int] | None) -> list[tuple[str, list]]:
+    """Each KR's current value and confidence from its latest check-in, then its progress."""
     scope, params = _within("id", ids)
     latest = {
         f"latest_{column}": _sql(LATEST_CHECK_IN, column=column)
         for column in ("value", "confidence", "created_at")
     }
+    progress = _sql(KEY_RESULT_PROGRESS)
+    return [
+        (_sql(REFRESH_KEY_RESULT_VALUES, scope=scope, **latest), params),
+        (_sql(REFRESH_KEY_RESULT_PROGRESS, scope=scope, progress=progress), params),
+    ]
+
+
+def refresh_key_results(ids: Collection[int] | None = None) -> int:
+    """Each KR's current value and confidence from its latest check-in, then its progress;
+    returns how many rows changed."""
+    changed = 0
     with connection.cursor() as cursor:
-        cursor.execute(_sql(REFRESH_KEY_RESULT_VALUES, scope=scope, **latest), params)
-        changed = cursor.rowcount
-        progress = _sql(KEY_RESULT_PROGRESS)
-        cursor.execute(_sql(REFRESH_KEY_RESULT_PROGRESS, scope=scope, progress=progress), params)
-        return changed + cursor.rowcount
+        for sql, params in _key_result_statements(ids):
+            cursor.execute(sql, params)
+            changed += cursor.rowcount
+    return changed
 
 
 def refresh_objective_progress(ids: Collection[int] | None = None) -> None:
@@ -202,13 +212,37 @@ def refresh_statuses(
     With neither ``key_results`` nor ``objectives``, every row; with either, only the rows
     named. ``cycles`` narrows it to those cycles.
     """
+    statements = _status_statements(
+        on, key_results=key_results, objectives=objectives, cycles=cycles
+    )
+    changes = []
+    with connection.cursor() as cursor:
+        for sql, params, changing in statements:
+            if changing is not None and objective_status_changes_wanted():
+                cursor.execute(changing, params)
+                changes += cursor.fetchall()
+            cursor.execute(sql, params)
+    if changes:
+        objective_statuses_changed(changes)
+
+
+def _status_statements(
+    on: date,
+    *,
+    key_results: Collection[int] | None = None,
+    objectives: Collection[int] | None = None,
+    cycles: Sequence[Cycle] | None = None,
+) -> list[tuple[str, list, str | None]]:
+    """Each status UPDATE with its parameters, and for objectives the SELECT of the statuses
+    it is about to change (for webhooks; same parameters)."""
     cycles = list(Cycle.objects.all() if cycles is None else cycles)
     if not cycles:
-        return
+        return []
     on_track_from, at_risk_from, threshold_params = _thresholds(cycles, on)
     cycle_ids = ", ".join(["%s"] * len(cycles))
     cycle_params = [cycle.pk for cycle in cycles]
     scoped = key_results is not None or objectives is not None
+    statements = []
     # A KR's cycle is its objective's: UPDATE ... FROM joins it once per row.
     for table, join, the_cycle, id_column, not_started, ids in [
         (
@@ -255,24 +289,20 @@ def refresh_statuses(
             cycles=cycle_ids,
         )
         params = [*threshold_params, *scope_params, *cycle_params, *threshold_params]
-        changes = []
-        with connection.cursor() as cursor:
-            if table == TABLES["objective"] and objective_status_changes_wanted():
-                cursor.execute(
-                    _sql(
-                        CHANGING_STATUS,
-                        table=table,
-                        status=status,
-                        scope=scope,
-                        cycle=the_cycle,
-                        cycles=cycle_ids,
-                    ),
-                    params,
-                )
-                changes = cursor.fetchall()
-            cursor.execute(statement, params)
-        if changes:
-            objective_statuses_changed(changes)
+        changing = (
+            _sql(
+                CHANGING_STATUS,
+                table=table,
+                status=status,
+                scope=scope,
+                cycle=the_cycle,
+                cycles=cycle_ids,
+            )
+            if table == TABLES["objective"]
+            else None
+        )
+        statements.append((statement, params, changing))
+    return statements
 
 
 def _thresholds(cycles: Sequence[Cycle], on: date) -> tuple[str, str, list]:
@@ -311,8 +341,10 @@ def recompute_all(on: date | None = None) -> RollupSummary:
     )
 
 
-# The objective and its ancestors, nearest first, with their units and cycles. The depth bound
-# stops a corrupted loop.
+# The objective and its ancestors, nearest first, with their units and cycles (kind 0); then
+# each unit of theirs and each unit above those, with its parent (kind 1). The depth bound stops
+# a corrupted loop; the steps up the unit tree are lookups by primary key, which the planner
+# cannot misjudge however few rows a recursion yields.
 CHAIN_SQL = """
 WITH RECURSIVE chain(id, depth) AS (
     SELECT objective_id, 0 FROM {key_result} WHERE id = %s
@@ -320,22 +352,41 @@ WITH RECURSIVE chain(id, depth) AS (
     SELECT o.parent_id, chain.depth + 1
     FROM {objective} o JOIN chain ON o.id = chain.id
     WHERE o.parent_id IS NOT NULL AND chain.depth < 50
+),
+units_above(id, parent_id) AS (
+    SELECT u.id, u.parent_id FROM {unit} u
+    WHERE u.id IN (SELECT o.unit_id FROM chain JOIN {objective} o ON o.id = chain.id)
+    UNION
+    SELECT above.parent_id, (SELECT u.parent_id FROM {unit} u WHERE u.id = above.parent_id)
+    FROM units_above above
+    WHERE above.parent_id IS NOT NULL
 )
-SELECT o.id, o.unit_id, o.cycle_id, cy.start_date, cy.end_date
+SELECT 0, chain.depth, o.id, o.unit_id, o.cycle_id, cy.start_date, cy.end_date
 FROM chain JOIN {objective} o ON o.id = chain.id JOIN {cycle} cy ON cy.id = o.cycle_id
-ORDER BY chain.depth
+UNION ALL
+SELECT 1, 0, id, parent_id, NULL, NULL, NULL FROM units_above
+ORDER BY 1, 2
 """
 
 
-def objective_chain(key_result_id: int) -> list[tuple[int, int, Cycle]]:
-    """(id, unit_id, cycle) of the KR's objective and each objective above it, nearest first."""
+def objective_chain(
+    key_result_id: int,
+) -> tuple[list[tuple[int, int, Cycle]], dict[int, int | None]]:
+    """(id, unit_id, cycle) of the KR's objective and each objective above it, nearest first;
+    and the parent of each of their units and of each unit above those (None at the top)."""
     with connection.cursor() as cursor:
-        cursor.execute(_sql(CHAIN_SQL, cycle=Cycle._meta.db_table), [key_result_id])
+        cursor.execute(
+            _sql(CHAIN_SQL, cycle=Cycle._meta.db_table, unit=OrgUnit._meta.db_table),
+            [key_result_id],
+        )
         rows = cursor.fetchall()
-    return [
+    chain = [
         (objective, unit, Cycle(pk=cycle, start_date=_date(start), end_date=_date(end)))
-        for objective, unit, cycle, start, end in rows
+        for kind, _depth, objective, unit, cycle, start, end in rows
+        if kind == 0
     ]
+    parent_of = {unit: parent for kind, _d, unit, parent, *_rest in rows if kind == 1}
+    return chain, parent_of
 
 
 def _date(value) -> date:
@@ -346,33 +397,63 @@ def _date(value) -> date:
 def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
     """What one check-in moves: its KR, its objective and their ancestors, the units above.
 
-    One statement per level of the cascade and of the org tree, so it stays fast however large
-    the organisation is.
+    Two round trips whatever the size of the organisation: one reads the chain of objectives
+    above the KR, one sends every statement that follows from it (PostgreSQL takes them as one
+    batch): the KR, each objective of the chain nearest first, their statuses, and the rollups
+    of the units above in one set-based statement.
     """
     on = on or timezone.localdate()
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        chain = objective_chain(key_result_id)
+        chain, parent_of = objective_chain(key_result_id)
         if not chain:
             return  # deleted since the check-in: nothing left to roll up
-        refresh_key_results([key_result_id])
         own_source = _sql(
             REFRESH_OWN_SOURCE_PROGRESS,
             mean_of_key_results=_sql(MEAN_OF_KEY_RESULTS),
             mean_of_children=_sql(MEAN_OF_CHILDREN),
         )
+        cycles = list({cycle.pk: cycle for _o, _u, cycle in chain}.values())
+        chain_objectives = [objective for objective, _u, _c in chain]
+        unit_rollups = unit_rollups_above_statement(
+            {(unit, cycle.pk) for _o, unit, cycle in chain}, parent_of
+        )
+        statements = [
+            *_key_result_statements([key_result_id]),
+            *(
+                (own_source, [Objective.ProgressSource.KEY_RESULTS, objective_id])
+                for objective_id, _unit, _cycle in chain
+            ),
+        ]
+        if outermost and connection.vendor == "postgresql":
+            # Waiting for the disk to confirm the commit would be half the time. Everything
+            # written here is derived from the check-ins (committed durably in their own
+            # transaction): a crash within the next fraction of a second could lose only these
+            # figures, and the full recompute every 15 minutes restores them. Not inside
+            # somebody else's transaction, whose writes may be the record itself.
+            statements.insert(0, ("SET LOCAL synchronous_commit TO OFF", []))
         with connection.cursor() as cursor:
+            if objective_status_changes_wanted():
+                # A webhook wants the statuses before and after: read them between the steps.
+                execute_in_one_round_trip(cursor, statements)
+                refresh_statuses(
+                    on, key_results=[key_result_id], objectives=chain_objectives, cycles=cycles
+                )
+                execute_in_one_round_trip(cursor, [unit_rollups])
+                return
             execute_in_one_round_trip(
                 cursor,
                 [
-                    (own_source, [Objective.ProgressSource.KEY_RESULTS, objective_id])
-                    for objective_id, _unit, _cycle in chain
+                    *statements,
+                    *(
+                        (sql, params)
+                        for sql, params, _changing in _status_statements(
+                            on,
+                            key_results=[key_result_id],
+                            objectives=chain_objectives,
+                            cycles=cycles,
+                        )
+                    ),
+                    unit_rollups,
                 ],
             )
-        cycles = list({cycle.pk: cycle for _o, _u, cycle in chain}.values())
-        refresh_statuses(
-            on,
-            key_results=[key_result_id],
-            objectives=[objective for objective, _u, _c in chain],
-            cycles=cycles,
-        )
-        refresh_unit_rollups_above({(unit, cycle.pk) for _o, unit, cycle in chain})

@@ -2,13 +2,13 @@
 
 Plain SQL that runs unchanged on SQLite and PostgreSQL. A full run is three statements: one
 marks which objectives are aligned, one upserts the rollup of every unit and cycle, one clears
-rollups left without objectives. After a single change, the units above it are refreshed one
-level at a time from their children's stored sums.
+rollups left without objectives. After a single change, the units above it are refreshed in one
+statement from their own objectives and their other children's stored sums.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from django.db import connection
 from django.utils import timezone
@@ -90,6 +90,9 @@ GROUP BY subtree.ancestor_id, o.cycle_id
 {upsert}
 """
 
+# A unit tree deeper than this is a loop in the data (the model refuses to create one).
+MAX_TREE_DEPTH = 50
+
 STALE_ROLLUPS_SQL = "DELETE FROM {rollup} WHERE computed_at <> %s"
 
 
@@ -108,101 +111,145 @@ def refresh_unit_rollups() -> None:
         cursor.execute(STALE_ROLLUPS_SQL.format(**TABLES), [now])
 
 
-# One unit's rollup from its own objectives plus its children's stored rollups: how a change
-# climbs the tree one level at a time. A unit left without objectives keeps no row, as above;
-# a check-in never takes a unit's last objective away.
-ONE_UNIT_ROLLUP_SQL = """
-INSERT INTO {rollup} ({columns})
-SELECT
-    %s, %s,
-    CASE WHEN SUM(progress_count) > 0 THEN SUM(progress_sum) / SUM(progress_count) END,
-    SUM(progress_sum),
-    SUM(progress_count),
-    CAST(SUM(aligned_count) AS {float}) / SUM(objective_count),
-    SUM(objective_count),
-    SUM(aligned_count),
-    SUM(on_track_count),
-    SUM(at_risk_count),
-    SUM(off_track_count),
-    SUM(no_progress_count),
-    %s
-FROM (
+# The rollups of a set of (unit, cycle) pairs closed upwards (with each pair, the units above
+# it), in one statement. Each touched unit contributes its own objectives and the stored rollups
+# of its children that are not touched (those cannot change); each touched unit's new rollup
+# sums the contributions of the touched units in its subtree (``lineage`` pairs a touched unit
+# with itself and each unit above it). That is what refreshing one level at a time from the
+# children's rollups gives, without a statement per level. Both lists come as VALUES, so the
+# planner knows how few rows they are and reads the objectives and rollups by their indexes.
+# A unit left without objectives keeps no row, as in the full run; a check-in never takes a
+# unit's last objective away.
+UNITS_ABOVE_ROLLUP_SQL = """
+WITH
+touched(unit_id, cycle_id) AS (VALUES {touched}),
+lineage(unit_id, cycle_id, ancestor_id) AS (VALUES {lineage}),
+parts(unit_id, cycle_id, progress_sum, progress_count, objective_count, aligned_count,
+      on_track_count, at_risk_count, off_track_count, no_progress_count) AS (
     SELECT
-        SUM(o.progress) AS progress_sum,
-        COUNT(o.progress) AS progress_count,
-        COUNT(*) AS objective_count,
-        SUM(CASE WHEN o.is_aligned THEN 1 ELSE 0 END) AS aligned_count,
-        SUM(CASE WHEN o.status = %s THEN 1 ELSE 0 END) AS on_track_count,
-        SUM(CASE WHEN o.status = %s THEN 1 ELSE 0 END) AS at_risk_count,
-        SUM(CASE WHEN o.status = %s THEN 1 ELSE 0 END) AS off_track_count,
-        SUM(CASE WHEN o.progress IS NULL THEN 1 ELSE 0 END) AS no_progress_count
-    FROM {objective} o
-    WHERE o.unit_id = %s AND o.cycle_id = %s AND o.archived_at IS NULL
+        touched.unit_id,
+        touched.cycle_id,
+        SUM(o.progress),
+        COUNT(o.progress),
+        COUNT(*),
+        SUM(CASE WHEN o.is_aligned THEN 1 ELSE 0 END),
+        SUM(CASE WHEN o.status = %s THEN 1 ELSE 0 END),
+        SUM(CASE WHEN o.status = %s THEN 1 ELSE 0 END),
+        SUM(CASE WHEN o.status = %s THEN 1 ELSE 0 END),
+        SUM(CASE WHEN o.progress IS NULL THEN 1 ELSE 0 END)
+    FROM touched JOIN {objective} o
+        ON o.unit_id = touched.unit_id AND o.cycle_id = touched.cycle_id
+    WHERE o.archived_at IS NULL
+    GROUP BY touched.unit_id, touched.cycle_id
     UNION ALL
     SELECT
+        touched.unit_id, touched.cycle_id,
         r.progress_sum, r.progress_count, r.objective_count, r.aligned_count,
         r.on_track_count, r.at_risk_count, r.off_track_count, r.no_progress_count
-    FROM {rollup} r JOIN {unit} u ON u.id = r.unit_id
-    WHERE u.parent_id = %s AND r.cycle_id = %s
-) parts
+    FROM touched
+    JOIN {unit} child ON child.parent_id = touched.unit_id
+    JOIN {rollup} r ON r.unit_id = child.id AND r.cycle_id = touched.cycle_id
+    WHERE NOT EXISTS (
+        SELECT 1 FROM touched AS also
+        WHERE also.unit_id = child.id AND also.cycle_id = touched.cycle_id
+    )
+)
+INSERT INTO {rollup} ({columns})
+SELECT
+    lineage.ancestor_id,
+    lineage.cycle_id,
+    CASE WHEN SUM(parts.progress_count) > 0
+        THEN SUM(parts.progress_sum) / SUM(parts.progress_count) END,
+    SUM(parts.progress_sum),
+    SUM(parts.progress_count),
+    CAST(SUM(parts.aligned_count) AS {float}) / SUM(parts.objective_count),
+    SUM(parts.objective_count),
+    SUM(parts.aligned_count),
+    SUM(parts.on_track_count),
+    SUM(parts.at_risk_count),
+    SUM(parts.off_track_count),
+    SUM(parts.no_progress_count),
+    %s
+FROM lineage JOIN parts ON parts.unit_id = lineage.unit_id AND parts.cycle_id = lineage.cycle_id
 WHERE 1 = 1
-HAVING SUM(objective_count) > 0
+GROUP BY lineage.ancestor_id, lineage.cycle_id
+HAVING SUM(parts.objective_count) > 0
 {upsert}
 """
 
-# Each given unit and the units above it, with how far above.
+# Each given unit and the units above it, with its parent.
 UNITS_ABOVE_SQL = """
-WITH RECURSIVE above(start_id, id, distance) AS (
-    SELECT id, id, 0 FROM {unit} WHERE id IN ({placeholders})
-    UNION ALL
-    SELECT above.start_id, u.parent_id, above.distance + 1
-    FROM above JOIN {unit} u ON u.id = above.id
-    WHERE u.parent_id IS NOT NULL
+WITH RECURSIVE above(id, parent_id) AS (
+    SELECT id, parent_id FROM {unit} WHERE id IN ({placeholders})
+    UNION
+    SELECT above.parent_id, (SELECT u.parent_id FROM {unit} u WHERE u.id = above.parent_id)
+    FROM above
+    WHERE above.parent_id IS NOT NULL
 )
-SELECT start_id, id, distance FROM above
+SELECT id, parent_id FROM above
 """
 
 
-def refresh_unit_rollups_above(changed: Collection[tuple[int, int]]) -> None:
-    """Refresh the rollups of the units in ``changed`` (unit, cycle) pairs and of every unit
-    above them, deepest first, each from its own objectives and its children's rollups."""
-    starts = sorted({unit for unit, _cycle in changed})
+def units_above(units: Collection[int]) -> dict[int, int | None]:
+    """The parent of each unit given and of each unit above them (None at the top)."""
+    starts = sorted(set(units))
     if not starts:
-        return
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(
             UNITS_ABOVE_SQL.format(placeholders=", ".join(["%s"] * len(starts)), **TABLES),
             starts,
         )
-        chains: dict[int, list[tuple[int, int]]] = {}
-        for start, unit, distance in cursor.fetchall():
-            chains.setdefault(start, []).append((distance, unit))
-        depth_of: dict[int, int] = {}
-        for chain in chains.values():
-            for distance, unit in chain:
-                depth_of[unit] = len(chain) - 1 - distance
-        pairs = {
-            (unit, cycle) for start, cycle in changed for _distance, unit in chains.get(start, [])
-        }
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        statement = ONE_UNIT_ROLLUP_SQL.format(
-            float="DOUBLE PRECISION" if connection.vendor == "postgresql" else "REAL",
-            **TABLES,
-            **ROLLUP_SQL_PARTS,
-        )
-        for unit, cycle in sorted(pairs, key=lambda pair: -depth_of[pair[0]]):
-            cursor.execute(
-                statement,
-                [
-                    unit,
-                    cycle,
-                    now,
-                    Status.ON_TRACK,
-                    Status.AT_RISK,
-                    Status.OFF_TRACK,
-                    unit,
-                    cycle,
-                    unit,
-                    cycle,
-                ],
-            )
+        return dict(cursor.fetchall())
+
+
+def unit_rollups_above_statement(
+    changed: Collection[tuple[int, int]], parent_of: Mapping[int, int | None]
+) -> tuple[str, list]:
+    """The statement (and its parameters) that refreshes the rollups of the units in
+    ``changed`` (unit, cycle) pairs and of every unit above them, for batching with others.
+    ``parent_of`` holds the parent of each of those units and of each unit above them."""
+
+    def path_up(unit: int | None) -> list[int]:
+        path: list[int] = []
+        while unit is not None and len(path) <= MAX_TREE_DEPTH:
+            path.append(unit)
+            unit = parent_of.get(unit)
+        return path
+
+    touched = sorted({(unit, cycle) for start, cycle in changed for unit in path_up(start)})
+    if not touched:
+        return "", []
+    lineage = [(unit, cycle, ancestor) for unit, cycle in touched for ancestor in path_up(unit)]
+    # PostgreSQL types VALUES from their first row: name the ids' column types.
+    unit_type = OrgUnit._meta.pk.rel_db_type(connection)
+    cycle_type = UnitRollup._meta.get_field("cycle").target_field.rel_db_type(connection)
+    pair = f"(CAST(%s AS {unit_type}), CAST(%s AS {cycle_type}))"
+    triple = f"(CAST(%s AS {unit_type}), CAST(%s AS {cycle_type}), CAST(%s AS {unit_type}))"
+    sql = UNITS_ABOVE_ROLLUP_SQL.format(
+        touched=", ".join([pair] * len(touched)),
+        lineage=", ".join([triple] * len(lineage)),
+        float="DOUBLE PRECISION" if connection.vendor == "postgresql" else "REAL",
+        **TABLES,
+        **ROLLUP_SQL_PARTS,
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [
+        *(value for row in touched for value in row),
+        *(value for row in lineage for value in row),
+        Status.ON_TRACK,
+        Status.AT_RISK,
+        Status.OFF_TRACK,
+        now,
+    ]
+    return sql, params
+
+
+def refresh_unit_rollups_above(changed: Collection[tuple[int, int]]) -> None:
+    """Refresh the rollups of the units in ``changed`` (unit, cycle) pairs and of every unit
+    above them, from their own objectives and their untouched children's rollups."""
+    parent_of = units_above({unit for unit, _cycle in changed})
+    sql, params = unit_rollups_above_statement(changed, parent_of)
+    if sql:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)

@@ -144,3 +144,78 @@ def test_incremental_rollup_costs_the_same_however_large_the_organisation(
 
 def test_a_rollup_for_a_deleted_key_result_does_nothing(db):
     rollup_after_check_in(999_999)
+
+
+@pytest.fixture
+def deep_uneven_organisation(company, bob):
+    """Six levels below the company, one unit with many children beside units with one or none,
+    objectives in three nested cycles aligned across levels (some skipping a level, one
+    unaligned, one archived), so the units above a check-in are many and their other children
+    carry figures the refresh must keep."""
+    import random
+
+    rng = random.Random(16)
+    today = timezone.localdate()
+    year = CycleFactory(
+        kind=Cycle.Kind.YEAR,
+        start_date=today - timedelta(days=200),
+        end_date=today + timedelta(days=165),
+    )
+    quarter = CycleFactory(
+        parent=year, start_date=today - timedelta(days=45), end_date=today + timedelta(days=45)
+    )
+    levels = [[company]]
+    for depth in range(1, 7):
+        level = []
+        for index, parent in enumerate(levels[-1]):
+            # The first unit of a level branches widely, the others by one or not at all.
+            for _ in range(5 if index == 0 else rng.choice([0, 1, 1, 2])):
+                level.append(OrgUnitFactory(parent=parent, name=f"Unit {depth}.{len(level)}"))
+        levels.append(level or [OrgUnitFactory(parent=levels[-1][0])])
+    annual = ObjectiveFactory(unit=company, cycle=year, level="annual", progress_source=CHILDREN)
+    above = {company.pk: [annual]}
+    key_results = []
+    for depth, level in enumerate(levels[1:], start=1):
+        for unit in level:
+            parent_unit = unit.parent
+            candidates = above.get(parent_unit.pk) or above.get(parent_unit.parent_id) or [annual]
+            for number in range(rng.choice([1, 1, 2, 3])):
+                objective = ObjectiveFactory(
+                    unit=unit,
+                    cycle=year if depth == 1 else quarter,
+                    parent=None if number == 2 else rng.choice(candidates),
+                    progress_source=CHILDREN if depth < 4 and number == 0 else "key_results",
+                )
+                above.setdefault(unit.pk, []).append(objective)
+                for _ in range(rng.choice([1, 2])):
+                    key_result = KeyResultFactory(objective=objective, owner=bob, target_value=100)
+                    key_results.append(key_result)
+                    CheckInFactory(
+                        key_result=key_result,
+                        value=rng.randint(0, 100),
+                        created_at=timezone.now() - timedelta(days=9),
+                    )
+    levels[3][0].objectives.update(archived_at=timezone.now())
+    recompute_all()
+    deepest = [kr for kr in key_results if kr.objective.unit in levels[-1]]
+    return deepest + rng.sample(key_results, 6)
+
+
+def test_incremental_rollup_on_a_deep_uneven_tree_leaves_what_a_full_recompute_would(
+    bob, deep_uneven_organisation, django_capture_on_commit_callbacks
+):
+    assert UnitRollup.objects.count() > 20
+    for number, key_result in enumerate(deep_uneven_organisation):
+        with django_capture_on_commit_callbacks(execute=True):
+            check_in_record(
+                key_result=key_result,
+                author=bob,
+                value=Decimal(7 + number * 13 % 90),
+                confidence=6,
+                note="Moved this week",
+            )
+        after_incremental = stored_figures()
+
+        recompute_all()
+
+        assert stored_figures() == after_incremental, f"after check-in {number}"
