@@ -25,15 +25,20 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from datetime import date
+from pathlib import Path
 
 from common import (
+    RESULTS,
     ROOT,
     add_shape_argument,
     configure,
     ensure_organisation,
+    measure,
+    print_header,
     vacuum_if_postgres,
     write_results,
 )
@@ -47,6 +52,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=20, help="In-process timings.")
     add_shape_argument(parser)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -83,25 +89,50 @@ def main() -> None:
     )
 
     results: dict = {
-        "server": "gunicorn -w 2 (sync), DEBUG off, CONN_MAX_AGE 60, PostgreSQL, Celery via Redis"
+        "server": "gunicorn -w 2 (sync), DEBUG off, CONN_MAX_AGE 60, PostgreSQL, Celery via Redis",
+        "shape": args.shape,
     }
+    results["in_process"] = in_process(key, args.runs, batches[0])
+    check_in_target = busy_key_result()
+    check_ins_before = latest_check_in_id()
     server = start_gunicorn(list_cache=True)  # as in production, where CACHE_URL is set
     try:
+        workers = worker_pids(server)
+        results["worker_rss_mb_at_start"] = rss_mb(workers)
         print(f"\nIngesting {total:,} measurements in {len(batches)} requests…")
         results["bulk_new"] = ingest(batches, key, "new values")
         results["bulk_unchanged"] = ingest(batches, key, "same values again")
+        results["worker_rss_mb_after_bulk"] = rss_mb(workers)
+        results["worker_peak_rss_mb_after_bulk"] = peak_rss_mb(workers)
+        print(
+            f"  worker RSS: {results['worker_rss_mb_at_start']} MB at start, "
+            f"{results['worker_rss_mb_after_bulk']} MB after the bulk load "
+            f"(peak {results['worker_peak_rss_mb_after_bulk']} MB)"
+        )
         for list_cache in (True, False):
             if not list_cache:
                 stop(server)
                 server = start_gunicorn(list_cache=False)
             label = "with the page cache" if list_cache else "built on every request"
             print(f"\nLists under wrk for {args.seconds} s each, {label}…")
+            suffix = "_cached" if list_cache else ""
             for name in ("objectives", "kpis"):
-                results[f"{name}_list{'_cached' if list_cache else ''}"] = load_test(
-                    f"http://127.0.0.1:{PORT}/api/{name}/?page_size=50", key, args.seconds
+                url = f"http://127.0.0.1:{PORT}/api/{name}/?page_size=50"
+                results[f"{name}_list{suffix}"] = load_test(url, key, args.seconds)
+                # The same load while somebody checks in once a second.
+                results[f"{name}_list{suffix}_one_check_in_a_second"] = load_test(
+                    url, key, args.seconds, writes=(key, check_in_target)
                 )
+        results["healthz"] = load_test(f"http://127.0.0.1:{PORT}/healthz/", None, args.seconds)
+        results["worker_rss_mb_at_end"] = rss_mb(worker_pids(server))
+        results["worker_peak_rss_mb_at_end"] = peak_rss_mb(worker_pids(server))
     finally:
         stop(server)
+        from objectives.models import CheckIn
+        from objectives.rollups import recompute_all
+
+        CheckIn.objects.filter(pk__gt=check_ins_before).delete()
+        recompute_all()
         cleaned = Measurement.objects.filter(pk__gt=before)
         touched = set(cleaned.values_list("kpi_id", flat=True))
         cleaned.delete()
@@ -110,6 +141,95 @@ def main() -> None:
         ApiToken.objects.filter(user=manager, name="bench").delete()
         subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], capture_output=True, check=False)
     write_results(f"api-{args.shape}", "postgres", results)
+
+
+def in_process(key: str, runs: int, batch: list[dict]) -> dict:
+    """A page of 50 objectives and of 50 KPIs built in this process without the page cache,
+    beside the same SQL replayed raw; and the memory a bulk request of 10,000 holds."""
+    from django.test import override_settings
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_HOST="127.0.0.1")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    results: dict = {}
+    print("\nIn-process, without the page cache:")
+    print_header()
+    with override_settings(API_LIST_CACHE=False):
+        for name in ("objectives", "kpis"):
+            measure(
+                f"GET /api/{name}/?page_size=50",
+                lambda name=name: client.get(f"/api/{name}/?page_size=50"),
+                max(runs, 20),
+                results,
+            )
+    # What one request holds at its peak (Python objects, traced), rolled back afterwards.
+    import tracemalloc
+
+    from django.db import transaction
+
+    body = json.dumps({"items": batch})
+    for name, request in [
+        (
+            f"POST /api/measurements/bulk/ ({len(batch):,} items)",
+            lambda: client.post("/api/measurements/bulk/", body, content_type="application/json"),
+        ),
+        (
+            "GET /api/objectives/?page_size=500",
+            lambda: client.get("/api/objectives/?page_size=500"),
+        ),
+    ]:
+        with transaction.atomic():
+            tracemalloc.start()
+            response = request()
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            transaction.set_rollback(True)
+        assert response.status_code == 200, response.content[:300]
+        results[f"peak_mb {name}"] = round(peak / 2**20, 1)
+        print(f"  {name}: peak {peak / 2**20:.1f} MB of Python objects")
+    return results
+
+
+def busy_key_result() -> int:
+    from objectives.models import KeyResult
+
+    return (
+        KeyResult.objects.filter(objective__cycle__code="gen-current", driving_kpi__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def latest_check_in_id() -> int:
+    from objectives.models import CheckIn
+
+    return CheckIn.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    output = subprocess.run(
+        ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+    ).stdout
+    return [int(pid) for pid in output.split()]
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def rss_mb(pids: list[int]) -> list[int]:
+    return [round(_status_kb(pid, "VmRSS") / 1024) for pid in pids]
+
+
+def peak_rss_mb(pids: list[int]) -> list[int]:
+    return [round(_status_kb(pid, "VmHWM") / 1024) for pid in pids]
 
 
 def backfill_batches(kpis, batches: int, size: int, shift_periods) -> list[list[dict]]:
@@ -143,6 +263,7 @@ def start_gunicorn(list_cache: bool) -> subprocess.Popen:
         "API_WRITE_THROTTLE": "100000/minute",
         "API_LIST_CACHE": str(list_cache).lower(),
     }
+    log = (RESULTS / "gunicorn.log").open("a")  # a line a request, as in production
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -154,6 +275,8 @@ def start_gunicorn(list_cache: bool) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
+        stdout=log,
+        stderr=log,
     )
     for _ in range(100):
         try:
@@ -199,16 +322,45 @@ def ingest(batches: list[list[dict]], key: str, label: str) -> dict:
     }
 
 
-def load_test(url: str, key: str, seconds: int) -> dict:
-    output = subprocess.run(
-        [
-            *("wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"),
-            *("-H", f"Authorization: Token {key}", url),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def load_test(url: str, key: str | None, seconds: int, writes: tuple | None = None) -> dict:
+    """wrk against ``url``; with ``writes`` (token, key result), a check-in a second meanwhile."""
+    stop_writing = threading.Event()
+    written = []
+
+    def check_in_every_second(token: str, key_result: int) -> None:
+        while not stop_writing.wait(1.0):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{PORT}/api/check-ins/",
+                data=json.dumps(
+                    {
+                        "key_result": key_result,
+                        "value": str(50 + len(written) % 40),
+                        "confidence": 7,
+                        "note": "bench: one check-in a second",
+                    }
+                ).encode(),
+                headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                written.append(response.status)
+
+    writer = None
+    if writes:
+        writer = threading.Thread(target=check_in_every_second, args=writes, daemon=True)
+        writer.start()
+    headers = ("-H", f"Authorization: Token {key}") if key else ()
+    try:
+        output = subprocess.run(
+            [*("wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"), *headers, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        stop_writing.set()
+        if writer:
+            writer.join(timeout=30)
     if "Non-2xx" in output:
         sys.exit(f"wrk saw errors:\n{output}")
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.MULTILINE))
@@ -217,7 +369,10 @@ def load_test(url: str, key: str, seconds: int) -> dict:
         "p50": latency["50"],
         "p99": latency["99"],
     }
-    print(f"  {url.split(':' + str(PORT))[1]:<32} {figures}")
+    if writes:
+        figures["check_ins"] = len(written)
+    label = url.split(":" + str(PORT))[1] + (" + 1 check-in/s" if writes else "")
+    print(f"  {label:<48} {figures}")
     return figures
 
 

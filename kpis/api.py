@@ -7,6 +7,7 @@ its index and field. Sending the same batch again changes nothing.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -20,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
-from okrplatform.api import Link, SelfLink
+from okrplatform.api import FastRepresentation, Link, SelfLink
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
 from okrplatform.org.api_cache import CachedListMixin
@@ -28,14 +29,14 @@ from okrplatform.org.api_cache import CachedListMixin
 from .filters import KPIApiFilter, MeasurementFilter
 from .health import period_start
 from .models import KPI, DataSource, Measurement
-from .services import MeasurementInput, measurements_save
+from .services import MeasurementInput, measurements_ingest, measurements_save
 
 BULK_LIMIT = 10_000
 # Measurement.value is numeric(20, 4).
 MAX_DECIMALS, MAX_WHOLE_DIGITS = 4, 16
 
 
-class KPISerializer(serializers.ModelSerializer):
+class KPISerializer(FastRepresentation, serializers.ModelSerializer):
     url = SelfLink(view_name="kpi-detail")
     unit = UnitField(read_only=True)
     owner = PersonField(read_only=True, allow_null=True)
@@ -147,10 +148,18 @@ class BulkErrorSerializer(serializers.Serializer):
     errors = BulkProblemSerializer(many=True)
 
 
+# How nearly every value arrives: plain digits within the stored precision. Matching the text
+# is a tenth of the cost of taking the Decimal apart, for ten thousand items a batch.
+PLAIN_NUMBER = re.compile(rf"-?\d{{1,{MAX_WHOLE_DIGITS}}}(\.\d{{1,{MAX_DECIMALS}}})?", re.ASCII)
+
+
 def _decimal(raw) -> Decimal:
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
         raise InvalidOperation
-    value = Decimal(str(raw).strip())
+    text = raw.strip() if isinstance(raw, str) else str(raw)
+    if PLAIN_NUMBER.fullmatch(text):
+        return Decimal(text)
+    value = Decimal(text)
     if not value.is_finite():
         raise InvalidOperation
     _sign, digits, exponent = value.as_tuple()
@@ -304,12 +313,12 @@ class MeasurementViewSet(
         inputs, problems = bulk_inputs(items, request)
         if problems:
             return self._refused(problems)
-        report = measurements_save(items=inputs, source=DataSource.API, recorded_by=request.user)
+        report = measurements_ingest(items=inputs, source=DataSource.API, recorded_by=request.user)
         return Response(
             {
                 "received": len(items),
-                "created": len(report.created),
-                "updated": len(report.updated),
+                "created": report.created,
+                "updated": report.updated,
                 "unchanged": report.unchanged,
             }
         )

@@ -5,6 +5,7 @@ through ``signals.measurements_changed``."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,7 +14,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from okrplatform.db import insert_rows
+from okrplatform.db import copy_text, insert_rows
 from okrplatform.org.models import User
 
 from .health import period_start
@@ -88,6 +89,125 @@ def measurements_save(
     if report.kpi_ids:
         kpis_refresh(kpi_ids=report.kpi_ids)
     return report
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What a batch of measurements changed: counts, and the KPIs whose values moved."""
+
+    created: int
+    updated: int
+    unchanged: int
+    kpi_ids: frozenset[int]
+
+
+@transaction.atomic
+def measurements_ingest(
+    *, items: Sequence[MeasurementInput], source: str, recorded_by: User | None
+) -> IngestReport:
+    """``measurements_save`` for batches of thousands from other systems, with the same
+    outcome: the values, their history, the KPIs' health, the key results they drive and their
+    interventions. On PostgreSQL the batch travels by COPY into a temporary table and one
+    statement upserts what is new or changed and writes its history, so the cost is the
+    database's, not a Python object per row; elsewhere it is ``measurements_save``."""
+    if connection.vendor != "postgresql":
+        report = measurements_save(items=items, source=source, recorded_by=recorded_by)
+        return IngestReport(
+            created=len(report.created),
+            updated=len(report.updated),
+            unchanged=report.unchanged,
+            kpi_ids=frozenset(report.kpi_ids),
+        )
+    latest_by_key: dict[tuple[int, date], MeasurementInput] = {}
+    for item in items:  # a period sent twice in one batch: the last one counts
+        latest_by_key[(item.kpi.pk, period_start(item.period, item.kpi.frequency))] = item
+    created = updated = 0
+    kpi_ids: set[int] = set()
+    if latest_by_key:
+        rows = "".join(
+            f"{kpi_id}\t{period.isoformat()}\t{item.value}\t{copy_text(item.note)}\n"
+            for (kpi_id, period), item in latest_by_key.items()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(STAGING_SQL.format(**INGEST_TABLES))
+            cursor.cursor.copy_expert(
+                f"COPY {INGEST_STAGING} (kpi_id, period, value, note) FROM STDIN",
+                io.StringIO(rows),
+            )
+            cursor.execute(
+                INGEST_SQL.format(**INGEST_TABLES),
+                {
+                    "source": source,
+                    "user": recorded_by.pk if recorded_by else None,
+                    "now": timezone.now(),
+                },
+            )
+            for kpi_id, created_here, updated_here in cursor.fetchall():
+                kpi_ids.add(kpi_id)
+                created += created_here
+                updated += updated_here
+            cursor.execute(f"DROP TABLE {INGEST_STAGING}")
+    if kpi_ids:
+        kpis_refresh(kpi_ids=kpi_ids)
+    return IngestReport(
+        created=created,
+        updated=updated,
+        unchanged=len(latest_by_key) - created - updated,
+        kpi_ids=frozenset(kpi_ids),
+    )
+
+
+INGEST_STAGING = "okr_measurement_batch"
+INGEST_TABLES = {
+    "staging": INGEST_STAGING,
+    "measurement": Measurement._meta.db_table,
+    "history": Measurement.history.model._meta.db_table,
+}
+STAGING_SQL = """
+CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS
+SELECT kpi_id, period, value, note FROM {measurement} WITH NO DATA
+"""
+# New periods and changed values of the batch (a note sent replaces the stored one, an empty
+# one keeps it): upserted, their history written, and per KPI how many were created and
+# updated. ``xmax = 0`` tells a row this statement inserted from one it updated.
+INGEST_SQL = """
+WITH incoming AS (
+    SELECT batch.kpi_id, batch.period, batch.value,
+           CASE WHEN batch.note <> '' THEN batch.note ELSE COALESCE(stored.note, '') END AS note
+    FROM {staging} batch
+    LEFT JOIN {measurement} stored
+        ON stored.kpi_id = batch.kpi_id AND stored.period = batch.period
+    WHERE stored.id IS NULL
+        OR stored.value <> batch.value
+        OR (batch.note <> '' AND batch.note <> stored.note)
+),
+saved AS (
+    INSERT INTO {measurement} (kpi_id, period, value, note, source, recorded_by_id, recorded_at)
+    SELECT kpi_id, period, value, note, %(source)s, %(user)s, %(now)s FROM incoming
+    ON CONFLICT (kpi_id, period) DO UPDATE SET
+        value = excluded.value,
+        note = excluded.note,
+        source = excluded.source,
+        recorded_by_id = excluded.recorded_by_id,
+        recorded_at = excluded.recorded_at
+    RETURNING id, kpi_id, period, value, note, source, recorded_by_id, recorded_at,
+              (xmax = 0) AS created
+),
+history AS (
+    INSERT INTO {history} (
+        id, kpi_id, period, value, note, source, recorded_by_id, recorded_at,
+        history_date, history_change_reason, history_type, history_user_id
+    )
+    SELECT id, kpi_id, period, value, note, source, recorded_by_id, recorded_at,
+           %(now)s, NULL, CASE WHEN created THEN '+' ELSE '~' END, %(user)s
+    FROM saved
+)
+SELECT kpi_id,
+       SUM(CASE WHEN created THEN 1 ELSE 0 END),
+       SUM(CASE WHEN created THEN 0 ELSE 1 END)
+FROM saved
+GROUP BY kpi_id
+"""
 
 
 @transaction.atomic

@@ -124,7 +124,11 @@ class ObjectiveSerializer(VersionedSerializer):
         read_only_fields = ["status", "catchball", "deployed_from", "created_at", "updated_at"]
 
     def get_expected_progress(self, objective: Objective) -> float:
-        return round(objective.cycle.expected_progress(), 4)
+        # A page holds a handful of cycles: worked out once per cycle, not per row.
+        known = self.__dict__.setdefault("_expected_by_cycle", {})
+        if objective.cycle_id not in known:
+            known[objective.cycle_id] = round(objective.cycle.expected_progress(), 4)
+        return known[objective.cycle_id]
 
     def get_archived(self, objective: Objective) -> bool:
         return objective.is_archived

@@ -106,7 +106,8 @@ COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t
 _staging = itertools.count()
 
 
-def _copy_text(value) -> str:
+def copy_text(value) -> str:
+    """A value as COPY ... FROM STDIN reads it in its text format."""
     if value is None:
         return "\\N"
     if isinstance(value, bool):
@@ -120,7 +121,7 @@ def _insert_by_copy(connection, table: str, names: str, rows, tail: str, returni
     staging = f"okr_staging_{next(_staging)}"
     buffer = io.StringIO()
     for row in rows:
-        buffer.write("\t".join(_copy_text(value) for value in row))
+        buffer.write("\t".join(copy_text(value) for value in row))
         buffer.write("\n")
     buffer.seek(0)
     with transaction.atomic(), connection.cursor() as cursor:

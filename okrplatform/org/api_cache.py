@@ -1,12 +1,10 @@
-"""A shared cache of API list pages, emptied by any write to the database.
+"""A shared cache of API list pages, kept under the versions of the tables they read.
 
 BI tools poll the same lists again and again, and a page of 50 objectives with their computed
-figures costs tens of milliseconds to build. Every statement that writes (INSERT, UPDATE,
-DELETE, from the ORM, the set-based rollups or a Celery worker alike) moves one version number
-in the shared cache once its transaction commits, and every page is cached under the version
-it was built at: so nobody reads a page older than the last committed write. A reader that
-races a commit stores at most a page that is already out of date, under a version nobody asks
-for again.
+figures costs milliseconds to build. Each page is cached as the bytes it was sent as, under the
+versions (``data_versions``) of every table its queries read and of the tables that decide who
+sees what: a committed write to one of them, from any process, and the page is built again; a
+write elsewhere (a check-in, for the KPI pages) leaves it in the cache.
 
 Only with a cache every process shares (``CACHE_URL``): a per-process cache would not see the
 worker's writes. ``API_LIST_CACHE`` turns it on or off.
@@ -15,65 +13,37 @@ worker's writes. ``API_LIST_CACHE`` turns it on or off.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
-from django.db.backends.signals import connection_created
+from django.db import connection
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
 
 from okrplatform.org.access import access_for
 
-VERSION_KEY = "api:data-version"
-WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|TRUNCATE|MERGE)\b", re.IGNORECASE)
+from .data_versions import install, note_writes, versions
+from .models import Membership, OrgUnit, User
+
+__all__ = ["CachedListMixin", "install", "note_writes", "page_key"]
+
 PAGE_SECONDS = 300  # a bound in case a write escapes us, e.g. one typed into psql
+READ_TABLES = re.compile(r"\b(?:FROM|JOIN)\s+\"?(\w+)\"?", re.IGNORECASE)
+# Who sees what: every page depends on these, whatever its queries read.
+ACCESS_TABLES = frozenset(model._meta.db_table.lower() for model in (Membership, OrgUnit, User))
 
 
-def data_version() -> int:
-    return cache.get(VERSION_KEY, 0)
-
-
-def bump_data_version() -> None:
-    cache.set(VERSION_KEY, time.time_ns(), None)
-
-
-def _note_writes(execute, sql, params, many, context):
-    result = execute(sql, params, many, context)
-    if WRITES.search(sql):
-        connection = context["connection"]
-        if not connection.in_atomic_block:
-            bump_data_version()
-        elif not any(callback is bump_data_version for _, callback, _ in connection.run_on_commit):
-            connection.on_commit(bump_data_version)
-    return result
-
-
-def _watch(sender, connection, **kwargs) -> None:
-    if _note_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_note_writes)
-
-
-def install() -> None:
-    """Watch every database connection for writes, those open already and those to come."""
-    if not settings.API_LIST_CACHE:
-        return
-    connection_created.connect(_watch, dispatch_uid="api-cache-watch")
-    for connection in connections.all(initialized_only=True):
-        _watch(sender=None, connection=connection)
-
-
-def page_key(request) -> str:
-    """Who sees what (everyone who sees every unit shares pages), in which language, time zone
-    and day (expected progress moves daily), at which address, for which query."""
-    version = data_version()
+def page_key(request, tables) -> str:
+    """The versions of the tables the page reads, who sees what (everyone who sees every unit
+    shares pages), in which language, time zone and day (expected progress moves daily), at
+    which address, for which query."""
+    table_versions = versions({*tables, *ACCESS_TABLES})
     parts = [
-        str(version),
-        _viewer(request.user, version),
+        repr(sorted(table_versions.items())),
+        _viewer(request.user, table_versions),
         translation.get_language() or "",
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
@@ -82,31 +52,64 @@ def page_key(request) -> str:
     return "api:page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _viewer(user, version: int) -> str:
-    """Whether the person sees every unit, remembered until the next write (a membership
-    changes by a write too): working it out walks the organisation tree."""
-    key = f"api:viewer:{version}:{user.pk}"
-    viewer = cache.get(key)
+# Keyed by the versions of who sees what, so right in every process without asking the cache.
+_viewers: dict[str, str] = {}
+
+
+def _viewer(user, table_versions: dict[str, int]) -> str:
+    """Whether the person sees every unit, remembered until the tables of who sees what move."""
+    access_versions = ":".join(str(table_versions[name]) for name in sorted(ACCESS_TABLES))
+    key = f"{access_versions}:{table_versions['*']}:{user.pk}"
+    viewer = _viewers.get(key)
     if viewer is None:
         viewer = "all" if access_for(user).sees_every_unit else f"user-{user.pk}"
-        cache.set(key, viewer, PAGE_SECONDS)
+        if len(_viewers) > 10_000:  # versions moved on: the old entries are never asked again
+            _viewers.clear()
+        _viewers[key] = viewer
     return viewer
 
 
+@contextmanager
+def _tables_read(tables: set[str]):
+    """Collect the tables the queries inside read."""
+
+    def note_reads(execute, sql, params, many, context):
+        tables.update(name.lower() for name in READ_TABLES.findall(sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note_reads):
+        yield
+
+
 class CachedListMixin:
-    """``list()`` served from the shared cache while nothing has been written since."""
+    """``list()`` served from the shared cache, as the bytes it was sent as, while none of the
+    tables it read has been written since."""
+
+    # The tables each view's pages were seen to read, learnt as they are built; a page is
+    # cached under their versions, so one that reads a new table is simply built again.
+    _tables_read_by_view: dict[type, frozenset[str]] = {}
 
     def list(self, request, *args, **kwargs):
-        if not settings.API_LIST_CACHE:
+        renderer = getattr(request, "accepted_renderer", None)
+        if not settings.API_LIST_CACHE or not isinstance(renderer, JSONRenderer):
             return super().list(request, *args, **kwargs)
-        key = page_key(request)
-        data = cache.get(key)
-        if data is None:
+        known = self._tables_read_by_view.get(type(self), frozenset())
+        read: set[str] = set()
+        with _tables_read(read):
+            key = page_key(request, known)
+            body = cache.get(key)
+            if body is not None:
+                return HttpResponse(body, content_type=renderer.media_type)
             response = super().list(request, *args, **kwargs)
-            if response.status_code == 200:
-                # Plain JSON values: DRF's links carry their model instances, which would be
-                # pickled along and cost more to load than the page to build.
-                plain = json.loads(JSONRenderer().render(response.data))
-                cache.set(key, plain, PAGE_SECONDS)
+        if response.status_code != 200:
             return response
-        return Response(data)
+        body = renderer.render(
+            response.data, request.accepted_media_type, self.get_renderer_context()
+        )
+        if read <= known:
+            cache.set(key, body, PAGE_SECONDS)
+        else:
+            # It read a table not known before, whose version the key lacks: the next page is
+            # cached under it. (Its version now could be newer than what this page read.)
+            self._tables_read_by_view[type(self)] = frozenset(known | read)
+        return HttpResponse(body, content_type=renderer.media_type)

@@ -204,3 +204,24 @@ def test_permission_comes_before_validation_and_unseen_kpis_are_unknown(
     assert set(unknown.json()) == {"kpi", "value"}
     assert throughput.name not in unknown.content.decode()
     assert Measurement.objects.count() == 1
+
+
+def test_a_new_note_updates_a_period_an_empty_one_keeps_it_and_the_last_of_twins_counts(
+    api, bob, throughput
+):
+    client = api(bob)
+    item = {"kpi": "emea-throughput", "period": monday(1).isoformat(), "value": "47000"}
+    client.post(BULK, {"items": [{**item, "note": "Strike at the port"}]}, format="json")
+
+    again = client.post(BULK, {"items": [{**item, "note": ""}]}, format="json")
+    assert again.json() == {"received": 1, "created": 0, "updated": 0, "unchanged": 1}
+
+    renote = client.post(BULK, {"items": [{**item, "note": "Port open again"}]}, format="json")
+    assert renote.json()["updated"] == 1
+    assert Measurement.objects.get(kpi=throughput, period=monday(1)).note == "Port open again"
+
+    twins = [{**item, "value": "46000"}, {**item, "value": "48500"}]
+    assert client.post(BULK, {"items": twins}, format="json").json()["updated"] == 1
+    stored = Measurement.objects.get(kpi=throughput, period=monday(1))
+    assert (stored.value, stored.note) == (Decimal(48500), "Port open again")
+    assert [row.history_type for row in stored.history.order_by("history_id")] == ["+", "~", "~"]
