@@ -96,6 +96,7 @@ def main() -> None:
     check_in_target = busy_key_result()
     check_ins_before = latest_check_in_id()
     server = start_gunicorn(list_cache=True)  # as in production, where CACHE_URL is set
+    worker = None
     try:
         workers = worker_pids(server)
         results["worker_rss_mb_at_start"] = rss_mb(workers)
@@ -109,6 +110,9 @@ def main() -> None:
             f"{results['worker_rss_mb_after_bulk']} MB after the bulk load "
             f"(peak {results['worker_peak_rss_mb_after_bulk']} MB)"
         )
+        # The rollups of the check-ins below, as in production (not during the ingest, whose
+        # interventions it would evaluate meanwhile).
+        worker = start_worker()
         for list_cache in (True, False):
             if not list_cache:
                 stop(server)
@@ -128,6 +132,8 @@ def main() -> None:
         results["worker_peak_rss_mb_at_end"] = peak_rss_mb(worker_pids(server))
     finally:
         stop(server)
+        if worker is not None:
+            stop(worker)
         from objectives.models import CheckIn
         from objectives.rollups import recompute_all
 
@@ -250,8 +256,24 @@ def stop(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
-def start_gunicorn(list_cache: bool) -> subprocess.Popen:
-    env = {
+def start_worker() -> subprocess.Popen:
+    """One Celery worker (solo pool) on the bench broker, with the server's settings."""
+    log = (RESULTS / "worker.log").open("a")
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "celery"),
+            *("-A", "okrplatform", "worker", "--pool=solo", "--loglevel=WARNING"),
+            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+        ],
+        cwd=ROOT,
+        env=server_environment(list_cache=True),
+        stdout=log,
+        stderr=log,
+    )
+
+
+def server_environment(list_cache: bool) -> dict[str, str]:
+    return {
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-bench-only-secret-key",
@@ -263,6 +285,10 @@ def start_gunicorn(list_cache: bool) -> subprocess.Popen:
         "API_WRITE_THROTTLE": "100000/minute",
         "API_LIST_CACHE": str(list_cache).lower(),
     }
+
+
+def start_gunicorn(list_cache: bool) -> subprocess.Popen:
+    env = server_environment(list_cache)
     log = (RESULTS / "gunicorn.log").open("a")  # a line a request, as in production
     server = subprocess.Popen(
         [
