@@ -76,16 +76,6 @@ SELECT unit_id FROM down UNION SELECT unit_id FROM up
 IDS_LISTED_AT_MOST = 100
 
 
-# How many roots the organisation has, and at how many of them the person holds a role.
-ROLE_AT_EVERY_ROOT_SQL = """
-SELECT
-    (SELECT COUNT(*) FROM {unit} WHERE parent_id IS NULL),
-    (SELECT COUNT(DISTINCT m.unit_id)
-     FROM {membership} m JOIN {unit} u ON u.id = m.unit_id
-     WHERE m.user_id = %s AND u.parent_id IS NULL)
-"""
-
-
 class Access:
     """The units a person sees and the role they hold in each."""
 
@@ -144,26 +134,8 @@ class Access:
         staff's other powers stay with ``sees_everything``."""
         if self.is_staff:
             return True
-        if "_reach" not in self.__dict__:
-            # Answered without walking the tree: a list for a person of the whole company need
-            # not know the role held in each of its thousands of units.
-            return self._holds_a_role_at_every_root
         roots = self._reach[1]
         return bool(roots) and all(self.rank_at(root) >= VIEWER for root in roots)
-
-    @cached_property
-    def _holds_a_role_at_every_root(self) -> bool:
-        if not self.user.is_authenticated:
-            return False
-        with connection.cursor() as cursor:
-            cursor.execute(
-                ROLE_AT_EVERY_ROOT_SQL.format(
-                    membership=Membership._meta.db_table, unit=OrgUnit._meta.db_table
-                ),
-                [self.user.pk],
-            )
-            roots, held = cursor.fetchone()
-        return roots > 0 and held == roots
 
     def sees_all_below(self, unit_id: int) -> bool:
         """A role in a unit holds for every unit below it: then nothing below needs filtering."""
