@@ -11,17 +11,23 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
-from okrplatform.api import FastRepresentation, Link, SelfLink
+from okrplatform.api import Link, SelfLink, VersionedSerializer, as_saved
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
 from okrplatform.org.api_cache import CachedListMixin
@@ -29,21 +35,41 @@ from okrplatform.org.api_cache import CachedListMixin
 from .filters import KPIApiFilter, MeasurementFilter
 from .health import period_start
 from .models import KPI, DataSource, Measurement
-from .services import MeasurementInput, measurements_ingest, measurements_save
+from .selectors import trend_of
+from .services import (
+    MeasurementInput,
+    kpi_archive,
+    kpi_store,
+    measurements_ingest,
+    measurements_save,
+)
 
 BULK_LIMIT = 10_000
+TREND_CODES = ["improving", "worsening", "steady", "unknown"]
 # Measurement.value is numeric(20, 4).
 MAX_DECIMALS, MAX_WHOLE_DIGITS = 4, 16
 
 
-class KPISerializer(FastRepresentation, serializers.ModelSerializer):
+class KPISerializer(VersionedSerializer):
     url = SelfLink(view_name="kpi-detail")
-    unit = UnitField(read_only=True)
-    owner = PersonField(read_only=True, allow_null=True)
+    unit = UnitField(help_text="The code of the unit the KPI belongs to.")
+    owner = PersonField(
+        required=False, allow_null=True, help_text="The username of the person who answers for it."
+    )
     health_label = serializers.CharField(
         source="health_words",
         read_only=True,
         help_text="The health in words: target met, within tolerance, warning, critical, stale.",
+    )
+    trend = serializers.SerializerMethodField(
+        help_text="Where the last two measurements point, direction-aware: improving, "
+        "worsening, steady, or unknown with fewer than two."
+    )
+    trend_label = serializers.SerializerMethodField(
+        help_text="The trend in words, in the reader's language."
+    )
+    archived = serializers.SerializerMethodField(
+        help_text="Archived KPIs (`DELETE`) leave the board; their measurements stay."
     )
 
     class Meta:
@@ -66,13 +92,60 @@ class KPISerializer(FastRepresentation, serializers.ModelSerializer):
             "perspective",
             "source",
             "is_active",
+            "archived",
             "latest_value",
             "latest_period",
             "health",
             "health_label",
+            "trend",
+            "trend_label",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = [
+            "is_active",
+            "latest_value",
+            "latest_period",
+            "health",
             "updated_at",
         ]
-        read_only_fields = fields
+        extra_kwargs = {
+            "code": {"help_text": "A stable key that other systems use to send measurements."},
+            "name": {"help_text": "The KPI's name as people read it."},
+            "definition": {"help_text": "What is counted, and how."},
+            "unit_label": {"help_text": "The unit of measure, e.g. %, EUR, parcels/day."},
+            "direction": {"help_text": "Whether higher or lower values are better."},
+            "frequency": {"help_text": "How often it is measured: one value per period."},
+            "target": {"help_text": "The value aimed at."},
+            "warning_threshold": {"help_text": "Worse than this, the KPI shows a warning."},
+            "critical_threshold": {"help_text": "Worse than this, the KPI is critical."},
+            "indicator": {"help_text": "Lead (moves before the outcome) or lag (the outcome)."},
+            "perspective": {"help_text": "The Balanced Scorecard perspective."},
+            "source": {"help_text": "Where its measurements come from."},
+            "is_active": {"help_text": "False once archived."},
+            "latest_value": {"help_text": "The value of the latest period measured."},
+            "latest_period": {"help_text": "The first day of the latest period measured."},
+            "health": {"help_text": "From the latest value against the thresholds, or stale."},
+        }
+
+    def _trend(self, kpi: KPI):
+        values = [getattr(kpi, "previous_value", None), kpi.latest_value]
+        return trend_of(kpi, [value for value in values if value is not None])
+
+    @extend_schema_field(serializers.ChoiceField(choices=TREND_CODES))
+    def get_trend(self, kpi: KPI) -> str:
+        return self._trend(kpi).code
+
+    def get_trend_label(self, kpi: KPI) -> str:
+        return str(self._trend(kpi).label)
+
+    def get_archived(self, kpi: KPI) -> bool:
+        return not kpi.is_active
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        as_saved(KPI, self.instance, attrs)
+        return attrs
 
 
 class VisibleKPIField(serializers.SlugRelatedField):
@@ -111,12 +184,26 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "recorded_at",
         ]
         read_only_fields = ["source", "recorded_by", "recorded_at"]
+        # One per KPI and period is kept by the upsert, not refused: a period sent again
+        # updates it, as in the bulk route.
+        validators: list = []
 
     def validate(self, attrs):
         kpi, period = attrs["kpi"], attrs["period"]
         if period_start(period, kpi.frequency) > timezone.localdate():
             raise serializers.ValidationError({"period": _("That period has not started yet.")})
         return attrs
+
+
+class MeasurementRecordedSerializer(MeasurementSerializer):
+    result = serializers.ChoiceField(
+        choices=["created", "updated", "unchanged"],
+        read_only=True,
+        help_text="What sending it did: a new period (201), or a period sent again (200).",
+    )
+
+    class Meta(MeasurementSerializer.Meta):
+        fields = [*MeasurementSerializer.Meta.fields, "result"]
 
 
 class BulkItemSerializer(serializers.Serializer):
@@ -228,29 +315,119 @@ def bulk_inputs(items, request) -> tuple[list[MeasurementInput], list[dict]]:
     return inputs, problems
 
 
+KPI_EXAMPLE = {
+    "code": "emea-delivery-throughput",
+    "name": "Delivery volume throughput",
+    "definition": "Parcels delivered per day across the region's depots.",
+    "unit": "emea-logistics",
+    "owner": "lukas",
+    "unit_label": "parcels/day",
+    "direction": "higher_is_better",
+    "frequency": "weekly",
+    "target": "12000",
+    "warning_threshold": "11000",
+    "critical_threshold": "10000",
+    "indicator": "lead",
+    "perspective": "internal_process",
+    "source": "api",
+}
+
+
 @extend_schema_view(
-    list=extend_schema(summary="KPIs you see, with their latest value and health"),
+    list=extend_schema(summary="KPIs you see, with their latest value, health and trend"),
     retrieve=extend_schema(summary="A KPI"),
+    create=extend_schema(
+        summary="Define a KPI (managers of its unit)",
+        description="The code must be unused; the thresholds must follow the direction "
+        "(higher is better: critical < warning ≤ target; lower is better: the reverse).",
+        examples=[OpenApiExample("A weekly lead KPI", value=KPI_EXAMPLE, request_only=True)],
+    ),
+    update=extend_schema(
+        summary="Change a KPI (managers of its unit; send the version you read)",
+        examples=[
+            OpenApiExample(
+                "New thresholds",
+                value={**KPI_EXAMPLE, "warning_threshold": "11500", "version": 1},
+                request_only=True,
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields (send the version you read)",
+        examples=[
+            OpenApiExample("A new owner", value={"owner": "anna", "version": 1}, request_only=True)
+        ],
+    ),
+    destroy=extend_schema(
+        summary="Archive a KPI: it leaves the board, its measurements stay in history"
+    ),
 )
-class KPIViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class KPIViewSet(CachedListMixin, viewsets.ModelViewSet):
     queryset = KPI.objects.none()  # for the schema; get_queryset() answers
     serializer_class = KPISerializer
     filterset_class = KPIApiFilter
     ordering_fields = ["name", "code", "health", "updated_at", "id"]
     ordering = ["id"]
-    object_permissions = {"default": "kpis.see_kpi"}
+    object_permissions = {
+        "update": "kpis.edit_kpi",
+        "partial_update": "kpis.edit_kpi",
+        "destroy": "kpis.edit_kpi",
+        "default": "kpis.see_kpi",
+    }
 
     def get_queryset(self) -> QuerySet[KPI]:
-        return access_for(self.request.user).restrict(KPI.objects.select_related("unit", "owner"))
+        previous = Measurement.objects.filter(
+            kpi=OuterRef("pk"), period__lt=OuterRef("latest_period")
+        ).order_by("-period")
+        kpis = KPI.objects.select_related("unit", "owner").annotate(
+            previous_value=Subquery(previous.values("value")[:1])
+        )
+        return access_for(self.request.user).restrict(kpis)
+
+    def _require_manager(self, unit) -> None:
+        if not self.request.user.has_perm("alignment.manage_unit", unit):
+            raise PermissionDenied(
+                _("Only a manager of %(unit)s defines its KPIs.") % {"unit": unit}
+            )
+
+    def perform_create(self, serializer) -> None:
+        self._require_manager(serializer.validated_data["unit"])
+        kpi_store(serializer=serializer)
+
+    def perform_update(self, serializer) -> None:
+        if "unit" in serializer.validated_data:
+            self._require_manager(serializer.validated_data["unit"])
+        kpi_store(serializer=serializer)
+
+    def perform_destroy(self, kpi: KPI) -> None:
+        kpi_archive(kpi=kpi)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Measurements of the KPIs you see"),
     retrieve=extend_schema(summary="A measurement"),
     create=extend_schema(
-        summary="Record one measurement",
-        description="A period sent again takes the new value and keeps the earlier one in "
-        "history; the KPI's health, the key results it drives and its interventions follow.",
+        summary="Record one measurement, or send a period again",
+        description="An upsert keyed by KPI and period, as the bulk route: a new period answers "
+        "201 (`result`: created); a period sent again answers 200, `updated` when the value or "
+        "note changed (the earlier value stays in history) or `unchanged`. The KPI's health, "
+        "the key results it drives and its interventions follow.",
+        responses={
+            201: MeasurementRecordedSerializer,
+            200: MeasurementRecordedSerializer,
+        },
+        examples=[
+            OpenApiExample(
+                "A weekly value",
+                value={
+                    "kpi": "emea-delivery-throughput",
+                    "period": "2026-11-16",
+                    "value": "11800",
+                    "note": "Two depots short-staffed.",
+                },
+                request_only=True,
+            )
+        ],
     ),
 )
 class MeasurementViewSet(
@@ -280,7 +457,7 @@ class MeasurementViewSet(
             raise PermissionDenied(_("You may not record values for this KPI."))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        measurements_save(
+        report = measurements_save(
             items=[
                 MeasurementInput(data["kpi"], data["period"], data["value"], data.get("note", ""))
             ],
@@ -290,7 +467,11 @@ class MeasurementViewSet(
         stored = Measurement.objects.select_related("kpi", "recorded_by").get(
             kpi=data["kpi"], period=period_start(data["period"], data["kpi"].frequency)
         )
-        return Response(self.get_serializer(stored).data, status=status.HTTP_201_CREATED)
+        if report.created:
+            result, answer = "created", status.HTTP_201_CREATED
+        else:
+            result, answer = ("updated" if report.updated else "unchanged"), status.HTTP_200_OK
+        return Response({**self.get_serializer(stored).data, "result": result}, status=answer)
 
     @extend_schema(
         summary="Record up to 10,000 measurements at once",

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kpis.models import Perspective
-from okrplatform.filters import SinceFilter
+from okrplatform.filters import KeyOrIdFilter, SinceFilter
 from okrplatform.forms import BootstrapFormMixin
+from okrplatform.org.access import access_for
 from okrplatform.org.filters import UnitScopedFilterSet
 from okrplatform.org.models import User
 
 from .health import Health
 from .models import KPI, DataSource, Measurement
+
+
+def kpis_seen(request) -> QuerySet[KPI]:
+    """The KPIs a person may name in a filter: those they see, so that one they do not see is
+    as unknown as a typo."""
+    if request is None:
+        return KPI.objects.none()
+    return access_for(request.user).restrict(KPI.objects.all())
 
 
 class BoardForm(BootstrapFormMixin, forms.Form):
@@ -27,8 +37,10 @@ class KPIFilter(UnitScopedFilterSet):
     perspective = django_filters.ChoiceFilter(choices=Perspective.choices, label=_("Perspective"))
     indicator = django_filters.ChoiceFilter(choices=KPI.Indicator.choices, label=_("Lead or lag"))
     health = django_filters.ChoiceFilter(choices=Health.choices, label=_("Health"))
-    owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.filter(owned_kpis__isnull=False).distinct(), label=_("Owner")
+    owner = KeyOrIdFilter(
+        queryset=User.objects.filter(owned_kpis__isnull=False).distinct(),
+        key="username",
+        label=_("Owner"),
     )
 
     class Meta:
@@ -48,7 +60,7 @@ class KPIApiFilter(KPIFilter):
 
 
 class MeasurementFilter(django_filters.FilterSet):
-    kpi = django_filters.CharFilter(field_name="kpi__code", label=_("KPI (code)"))
+    kpi = KeyOrIdFilter(queryset=kpis_seen, label=_("KPI (code or id)"))
     period_after = django_filters.DateFilter(
         field_name="period", lookup_expr="gte", label=_("Periods from")
     )

@@ -52,3 +52,12 @@ rules.add_perm("kpis.upload_measurements", rules.is_staff | records_for_some_kpi
 rules.add_perm("kpis.record_measurement", rules.is_staff | records_for_kpi)
 rules.add_perm("kpis.see_intervention", rules.is_staff | sees_intervention)
 rules.add_perm("kpis.work_on_intervention", rules.is_staff | works_on_intervention)
+
+
+@rules.predicate
+def manages_kpi_unit(user, kpi) -> bool:
+    return kpi is not None and access_for(user).is_manager_at(kpi.unit_id)
+
+
+# KPI definitions are a unit's commitments, set by its managers (as its objectives are).
+rules.add_perm("kpis.edit_kpi", rules.is_staff | manages_kpi_unit)

@@ -305,3 +305,20 @@ def measurement_record(
         source=source,
         recorded_by=recorded_by,
     )
+
+
+@transaction.atomic
+def kpi_store(*, serializer) -> KPI:
+    """Create or change a KPI from a validated API body: new thresholds move its health now,
+    and the floors above (interventions, driven key results) hear of it."""
+    kpi = serializer.save()
+    kpis_refresh(kpi_ids={kpi.pk})
+    kpi.refresh_from_db(fields=["latest_value", "latest_period", "health"])
+    return kpi
+
+
+@transaction.atomic
+def kpi_archive(*, kpi: KPI) -> None:
+    """Archive: the KPI leaves the board and the figures; its measurements stay in history."""
+    KPI.objects.filter(pk=kpi.pk, is_active=True).update(is_active=False)
+    kpis_refresh(kpi_ids={kpi.pk})

@@ -6,35 +6,130 @@ check-ins are a record (created, never changed), archived objectives stay readab
 
 from __future__ import annotations
 
+import django_filters
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from kpis.api import KPISerializer, KPIViewSet, VisibleKPIField
+from kpis.filters import kpis_seen
 from kpis.models import KPI
 from okrplatform.api import ChoiceLabel, KeyField, Link, SelfLink, VersionedSerializer, as_saved
+from okrplatform.filters import KeyOrIdFilter
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
 from okrplatform.org.api_cache import CachedListMixin
 from okrplatform.org.models import OrgUnit
 
-from .filters import CheckInFilter, InitiativeFilter, KeyResultFilter, ObjectiveFilter
+from .conflicts import possible_conflicts
+from .filters import (
+    CheckInFilter,
+    InitiativeFilter,
+    InterventionFilter,
+    KeyResultFilter,
+    ObjectiveFilter,
+)
 from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
-from .models import CheckIn, Cycle, Initiative, Intervention, KeyResult, Objective
+from .models import CheckIn, Cycle, Initiative, Intervention, KeyResult, KPILink, Objective
 from .progress import Status
 from .services import (
     check_in_record,
     key_result_delete,
     key_result_store,
+    kpi_link_create,
+    kpi_link_delete,
     objective_archive,
     objective_restore,
     objective_store,
 )
+
+
+class PossibleConflictSerializer(serializers.Serializer):
+    objective = serializers.IntegerField(
+        source="objective.pk", help_text="The id of the objective that improved."
+    )
+    objective_title = serializers.CharField(source="objective.title", help_text="Its title.")
+    kpi = serializers.CharField(
+        source="kpi.code", help_text="The code of the guard KPI that worsened meanwhile."
+    )
+    kpi_name = serializers.CharField(source="kpi.name", help_text="Its name.")
+    progress_then = serializers.FloatField(
+        help_text="The objective's progress (0–1) four weeks ago, from the check-ins by then."
+    )
+    progress_now = serializers.FloatField(help_text="The objective's progress (0–1) now.")
+    kpi_then = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        help_text="The KPI's value four weeks ago (its latest period by then).",
+    )
+    kpi_now = serializers.DecimalField(
+        max_digits=20, decimal_places=4, help_text="The KPI's latest value."
+    )
+
+
+def _conflicts_of(request, links: QuerySet[KPILink], key: str) -> dict[int, list]:
+    """The possible conflicts of these guard links, by objective or KPI id, among the
+    objectives and KPIs the person sees. Four queries, however many rows."""
+    access = access_for(request.user)
+    links = links.filter(
+        kind=KPILink.Kind.GUARDS,
+        objective__in=access.restrict(Objective.objects.all()),
+        kpi__in=access.restrict(KPI.objects.all()),
+        objective__archived_at__isnull=True,
+    ).select_related("kpi")
+    by_key: dict[int, list] = {}
+    for found in possible_conflicts(links):
+        by_key.setdefault(getattr(found, key).pk, []).append(found)
+    return by_key
+
+
+class _ConflictsOfPage(serializers.ListSerializer):
+    """Works out the possible conflicts of a whole page at once, not row by row."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["conflicts"] = self.child.conflicts_for(rows)
+        return super().to_representation(rows)
+
+
+class WithPossibleConflicts(serializers.Serializer):
+    """Adds ``possible_conflicts``: the "possible conflict" the objective and KPI pages show —
+    the objective improved over the last four weeks while a KPI guarding it worsened."""
+
+    possible_conflicts = serializers.SerializerMethodField(
+        help_text="Guard links where, over the last four weeks, the objective improved while "
+        "the KPI worsened (beyond noise: half a point of progress, 1% of the KPI's value). "
+        "Empty when there is none."
+    )
+    conflict_key = "objective"
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        kwargs["child"] = cls(*args, **kwargs)
+        return _ConflictsOfPage(*args, **kwargs)
+
+    def conflicts_for(self, rows: list) -> dict[int, list]:
+        field = "objective_id" if self.conflict_key == "objective" else "kpi_id"
+        links = KPILink.objects.filter(**{f"{field}__in": [row.pk for row in rows]})
+        return _conflicts_of(self.context["request"], links, self.conflict_key)
+
+    @extend_schema_field(PossibleConflictSerializer(many=True))
+    def get_possible_conflicts(self, row) -> list[dict]:
+        conflicts = self.context.get("conflicts")
+        if conflicts is None:  # one object, not a page
+            conflicts = self.conflicts_for([row])
+        return PossibleConflictSerializer(conflicts.get(row.pk, []), many=True).data
 
 
 class GradeSerializer(serializers.Serializer):
@@ -60,7 +155,7 @@ class VisibleObjectiveField(serializers.PrimaryKeyRelatedField):
         return access_for(request.user).restrict(objectives) if request is not None else objectives
 
 
-class ObjectiveSerializer(VersionedSerializer):
+class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
     url = SelfLink(view_name="objective-detail")
     unit = UnitField()
     unit_url = Link(source="unit", view_name="orgunit-detail", read_only=True)
@@ -117,6 +212,7 @@ class ObjectiveSerializer(VersionedSerializer):
             "deployed_from",
             "archived",
             "grade",
+            "possible_conflicts",
             "created_at",
             "updated_at",
             "version",
@@ -243,6 +339,13 @@ class CheckInSerializer(serializers.ModelSerializer):
         help_text="Empty when the system checked in from a KPI.",
     )
     confidence = serializers.IntegerField(min_value=0, max_value=10)
+    checked_in_at = serializers.DateTimeField(
+        source="created_at",
+        required=False,
+        help_text="When the value was true: leave it out for now, or give an earlier moment "
+        "inside the key result's cycle (never in the future, never in a closed cycle) to load "
+        "history. Every figure follows this time, not the time the check-in arrived.",
+    )
 
     class Meta:
         model = CheckIn
@@ -256,9 +359,13 @@ class CheckInSerializer(serializers.ModelSerializer):
             "note",
             "author",
             "source",
+            "checked_in_at",
             "created_at",
         ]
         read_only_fields = ["author", "source", "created_at"]
+        extra_kwargs = {
+            "created_at": {"help_text": "The same moment as `checked_in_at` (older name)."},
+        }
 
 
 class InitiativeSerializer(VersionedSerializer):
@@ -415,7 +522,28 @@ class KeyResultViewSet(CachedListMixin, viewsets.ModelViewSet):
     create=extend_schema(
         summary="Check in on a key result",
         description="A check-in is a record: it is never changed or deleted. One that leaves "
-        "the key result off track, or with confidence 3 or less, needs a note.",
+        "the key result off track, or with confidence 3 or less, needs a note. "
+        "`checked_in_at` loads history: an earlier moment inside the cycle, never in the "
+        "future and never in a closed cycle; the key result's current value is its latest "
+        "check-in by that time, whatever order they arrive in.",
+        examples=[
+            OpenApiExample(
+                "A check-in now",
+                value={"key_result": 42, "value": "120", "confidence": 7, "note": "Route B live."},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A week of history",
+                value={
+                    "key_result": 42,
+                    "value": "80",
+                    "confidence": 6,
+                    "note": "First dense routes.",
+                    "checked_in_at": "2026-10-12T09:00:00Z",
+                },
+                request_only=True,
+            ),
+        ],
     ),
 )
 class CheckInViewSet(
@@ -452,6 +580,7 @@ class CheckInViewSet(
                 confidence=data["confidence"],
                 note=data.get("note", ""),
                 source=CheckIn.Source.API,
+                at=data.get("created_at"),
             )
         except ValidationError as error:
             raise serializers.ValidationError(
@@ -545,7 +674,7 @@ class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InterventionSerializer
     ordering_fields = ["opened_at", "id"]
     ordering = ["-opened_at", "-id"]
-    filterset_fields = ["state", "kpi", "objective"]
+    filterset_class = InterventionFilter
     object_permissions = {
         "acknowledge": "kpis.work_on_intervention",
         "notes": "kpis.work_on_intervention",
@@ -594,3 +723,123 @@ class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
             note=serializer.validated_data.get("text", ""),
         )
         return self._respond(intervention)
+
+
+class KPILinkSerializer(serializers.ModelSerializer):
+    url = SelfLink(view_name="kpilink-detail")
+    kpi = VisibleKPIField(
+        slug_field="code", queryset=KPI.objects.all(), help_text="The KPI's code."
+    )
+    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
+    objective = VisibleObjectiveField(
+        queryset=Objective.objects.all(), help_text="The id of the objective it leads or guards."
+    )
+    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
+
+    class Meta:
+        model = KPILink
+        fields = [
+            "id",
+            "url",
+            "kpi",
+            "kpi_url",
+            "objective",
+            "objective_url",
+            "kind",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {
+            "kind": {
+                "help_text": "`leads`: an early indicator of the objective; `guards`: must stay "
+                "healthy while the objective is pursued. (A KPI that drives a key result is "
+                "the key result's `driving_kpi`.)"
+            },
+            "note": {"help_text": "Why they are linked, in a sentence."},
+            "created_at": {"help_text": "When the link was made."},
+        }
+
+
+class KPILinkFilter(django_filters.FilterSet):
+    kpi = KeyOrIdFilter(queryset=kpis_seen, label=_("KPI (code or id)"))
+    objective = django_filters.NumberFilter(field_name="objective", label=_("Objective (id)"))
+    kind = django_filters.ChoiceFilter(choices=KPILink.Kind.choices, label=_("Kind"))
+
+    class Meta:
+        model = KPILink
+        fields = ["kpi", "objective", "kind"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Lead and guard links of the KPIs and objectives you see"),
+    retrieve=extend_schema(summary="A KPI link"),
+    create=extend_schema(
+        summary="Link a KPI that leads or guards an objective (managers of the objective's unit)",
+        description="A KPI already in warning or critical opens its intervention at once, for "
+        "the KPI's owner and the objective's owner. A link exists once per KPI, objective and "
+        "kind.",
+        examples=[
+            OpenApiExample(
+                "Throughput guards the cost objective",
+                value={
+                    "kpi": "emea-delivery-throughput",
+                    "objective": 17,
+                    "kind": "guards",
+                    "note": "Cutting cost must not cost us volume.",
+                },
+                request_only=True,
+            )
+        ],
+    ),
+    destroy=extend_schema(summary="Remove a link (managers of the objective's unit)"),
+)
+class KPILinkViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    queryset = KPILink.objects.none()  # for the schema; get_queryset() answers
+    serializer_class = KPILinkSerializer
+    filterset_class = KPILinkFilter
+    ordering_fields = ["created_at", "id"]
+    ordering = ["id"]
+    object_permissions = {}
+
+    def get_queryset(self) -> QuerySet[KPILink]:
+        links = KPILink.objects.select_related("kpi", "objective__cycle", "objective__unit")
+        return access_for(self.request.user).restrict(links)
+
+    def check_object_permissions(self, request, link: KPILink) -> None:
+        super().check_object_permissions(request, link)
+        if self.action == "destroy" and not request.user.has_perm(
+            "objectives.edit_objective", link.objective
+        ):
+            self.permission_denied(request, _("Only a manager of the objective's unit does that."))
+
+    def perform_create(self, serializer) -> None:
+        objective = serializer.validated_data["objective"]
+        if not self.request.user.has_perm("objectives.edit_objective", objective):
+            raise PermissionDenied(_("Only a manager of the objective's unit links its KPIs."))
+        data = serializer.validated_data
+        serializer.instance = kpi_link_create(
+            kpi=data["kpi"], objective=objective, kind=data["kind"], note=data.get("note", "")
+        )
+
+    def perform_destroy(self, link: KPILink) -> None:
+        kpi_link_delete(link=link)
+
+
+class KPIWithConflictsSerializer(WithPossibleConflicts, KPISerializer):
+    conflict_key = "kpi"
+
+    class Meta(KPISerializer.Meta):
+        fields = [*KPISerializer.Meta.fields, "possible_conflicts"]
+
+
+class KPIWithConflictsViewSet(KPIViewSet):
+    """The KPIs' API with their possible conflicts: the links to objectives live a floor up."""
+
+    serializer_class = KPIWithConflictsSerializer

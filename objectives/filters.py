@@ -5,18 +5,20 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from kpis.filters import kpis_seen
 from kpis.models import Perspective
-from okrplatform.filters import SinceFilter
-from okrplatform.org.filters import UnitScopedFilterSet, units_seen
-from okrplatform.org.models import User
+from okrplatform.filters import KeyOrIdFilter, SinceFilter
+from okrplatform.org.filters import UnitScopedFilterSet, people_seen_by, units_seen
 
-from .models import CheckIn, Cycle, Initiative, KeyResult, Objective
+from .models import CheckIn, Cycle, Initiative, Intervention, KeyResult, Objective
 from .progress import Status
 
 
 class ObjectiveFilter(UnitScopedFilterSet):
-    cycle = django_filters.ModelChoiceFilter(queryset=Cycle.objects.all(), label=_("Cycle"))
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Owner"))
+    cycle = KeyOrIdFilter(queryset=Cycle.objects.all(), label=_("Cycle (code or id)"))
+    owner = KeyOrIdFilter(
+        queryset=people_seen_by, key="username", label=_("Owner (username or id)")
+    )
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
     level = django_filters.ChoiceFilter(choices=Objective.Level.choices, label=_("Level"))
     kind = django_filters.ChoiceFilter(choices=Objective.Kind.choices, label=_("Kind"))
@@ -48,18 +50,21 @@ class ObjectiveFilter(UnitScopedFilterSet):
 
 class KeyResultFilter(UnitScopedFilterSet):
     unit_field = "objective__unit"
-    unit = django_filters.ModelChoiceFilter(
-        field_name="objective__unit", queryset=units_seen, method="filter_unit", label=_("Unit")
+    unit = KeyOrIdFilter(
+        field_name="objective__unit",
+        queryset=units_seen,
+        method="filter_unit",
+        label=_("Unit (code or id)"),
     )
     objective = django_filters.NumberFilter(field_name="objective", label=_("Objective (id)"))
-    cycle = django_filters.ModelChoiceFilter(
-        field_name="objective__cycle", queryset=Cycle.objects.all(), label=_("Cycle")
+    cycle = KeyOrIdFilter(
+        field_name="objective__cycle", queryset=Cycle.objects.all(), label=_("Cycle (code or id)")
     )
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Owner"))
+    owner = KeyOrIdFilter(
+        queryset=people_seen_by, key="username", label=_("Owner (username or id)")
+    )
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
-    driving_kpi = django_filters.CharFilter(
-        field_name="driving_kpi__code", label=_("Driven by the KPI (code)")
-    )
+    driving_kpi = KeyOrIdFilter(queryset=kpis_seen, label=_("Driven by the KPI (code or id)"))
     updated_since = SinceFilter("updated_at", label=_("Changed since"))
 
     class Meta:
@@ -72,7 +77,9 @@ class CheckInFilter(django_filters.FilterSet):
     objective = django_filters.NumberFilter(
         field_name="key_result__objective", label=_("Objective (id)")
     )
-    author = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Author"))
+    author = KeyOrIdFilter(
+        queryset=people_seen_by, key="username", label=_("Author (username or id)")
+    )
     source = django_filters.ChoiceFilter(choices=CheckIn.Source.choices, label=_("Source"))
     since = SinceFilter("created_at", label=_("Checked in since"))
 
@@ -82,11 +89,23 @@ class CheckInFilter(django_filters.FilterSet):
 
 
 class InitiativeFilter(UnitScopedFilterSet):
-    cycle = django_filters.ModelChoiceFilter(queryset=Cycle.objects.all(), label=_("Cycle"))
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Owner"))
+    cycle = KeyOrIdFilter(queryset=Cycle.objects.all(), label=_("Cycle (code or id)"))
+    owner = KeyOrIdFilter(
+        queryset=people_seen_by, key="username", label=_("Owner (username or id)")
+    )
     state = django_filters.ChoiceFilter(choices=Initiative.State.choices, label=_("State"))
     updated_since = SinceFilter("updated_at", label=_("Changed since"))
 
     class Meta:
         model = Initiative
         fields = ["unit", "below", "cycle", "owner", "state", "updated_since"]
+
+
+class InterventionFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=Intervention.State.choices, label=_("State"))
+    kpi = KeyOrIdFilter(queryset=kpis_seen, label=_("KPI (code or id)"))
+    objective = django_filters.NumberFilter(field_name="objective", label=_("Objective (id)"))
+
+    class Meta:
+        model = Intervention
+        fields = ["state", "kpi", "objective"]

@@ -16,12 +16,12 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from kpis.models import Measurement
+from kpis.models import KPI, Measurement
 from okrplatform.org.models import User
 from okrplatform.outbox.relay import after_commit
 
 from .events import check_ins_recorded, check_ins_recorded_by_id
-from .models import CheckIn, KeyResult, Objective
+from .models import CheckIn, Cycle, KeyResult, KPILink, Objective
 from .progress import LOW_CONFIDENCE, Status, progress_status
 from .rollups import refresh_key_results, refresh_statuses
 
@@ -50,6 +50,32 @@ def check_in_validate(*, status: str, confidence: int, note: str) -> None:
         )
 
 
+def check_in_time_validate(*, cycle: Cycle, at: datetime) -> None:
+    """A check-in for an earlier moment (history being loaded) lies inside its open cycle and
+    never in the future."""
+    if at > timezone.now():
+        raise ValidationError({"checked_in_at": _("A check-in cannot be in the future.")})
+    if cycle.is_closed:
+        raise ValidationError(
+            {
+                "checked_in_at": _("%(cycle)s is closed: its check-ins are a record.")
+                % {"cycle": cycle}
+            }
+        )
+    day = timezone.localdate(at)
+    if not cycle.start_date <= day <= cycle.end_date:
+        raise ValidationError(
+            {
+                "checked_in_at": _("Choose a moment inside %(cycle)s (%(start)s – %(end)s).")
+                % {
+                    "cycle": cycle,
+                    "start": formats.date_format(cycle.start_date, "SHORT_DATE_FORMAT"),
+                    "end": formats.date_format(cycle.end_date, "SHORT_DATE_FORMAT"),
+                }
+            }
+        )
+
+
 @transaction.atomic
 def check_in_record(
     *,
@@ -67,9 +93,19 @@ def check_in_record(
     The KR's progress and status at this value are computed once, here: they decide whether
     the check-in needs a note, and they are what the KR stores.
     """
+    cycle = key_result.objective.cycle
+    if at is not None:
+        check_in_time_validate(cycle=cycle, at=at)
     progress = key_result.progress_at(value)
-    status = progress_status(progress, key_result.objective.cycle.expected_progress())
-    check_in_validate(status=status, confidence=confidence, note=note)
+    status = progress_status(progress, cycle.expected_progress())
+    # Whether it needs a note is judged as things stood then: history loaded week by week was
+    # on track in its week even when it would be behind today.
+    status_then = (
+        status
+        if at is None
+        else progress_status(progress, cycle.expected_progress(on=timezone.localdate(at)))
+    )
+    check_in_validate(status=status_then, confidence=confidence, note=note)
     check_in = CheckIn.objects.create(
         key_result=key_result,
         author=author,
@@ -263,3 +299,18 @@ def rollups_refresh_later() -> None:
     changes too broad to follow one by one (admin, imports, structure). Asked for by many writes
     in one transaction (an import's rows), it still runs once."""
     after_commit("objectives.tasks.recompute_rollups", once_per_transaction=True)
+
+
+@transaction.atomic
+def kpi_link_create(*, kpi: KPI, objective: Objective, kind: str, note: str = "") -> KPILink:
+    """Link a KPI that leads or guards an objective. A KPI already in breach opens its
+    intervention after commit, as a breach after the link would."""
+    link = KPILink.objects.create(kpi=kpi, objective=objective, kind=kind, note=note.strip())
+    after_commit("kpis.tasks.kpis_changed", kpi_ids=[kpi.pk])
+    return link
+
+
+@transaction.atomic
+def kpi_link_delete(*, link: KPILink) -> None:
+    """Unlink: interventions already opened stay, with their thread."""
+    link.delete()

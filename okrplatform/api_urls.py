@@ -10,12 +10,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from alignment.api import CycleViewSet, UnitSummaryView
-from kpis.api import KPIViewSet, MeasurementViewSet
+from kpis.api import MeasurementViewSet
 from objectives.api import (
     CheckInViewSet,
     InitiativeViewSet,
     InterventionViewSet,
     KeyResultViewSet,
+    KPILinkViewSet,
+    KPIWithConflictsViewSet,
     ObjectiveViewSet,
 )
 from okrplatform.exchange.api import OrgUnitWithExportViewSet
@@ -38,7 +40,8 @@ router.register("objectives", ObjectiveViewSet, basename="objective")
 router.register("key-results", KeyResultViewSet, basename="keyresult")
 router.register("check-ins", CheckInViewSet, basename="checkin")
 router.register("initiatives", InitiativeViewSet, basename="initiative")
-router.register("kpis", KPIViewSet, basename="kpi")
+router.register("kpis", KPIWithConflictsViewSet, basename="kpi")
+router.register("kpi-links", KPILinkViewSet, basename="kpilink")
 router.register("measurements", MeasurementViewSet, basename="measurement")
 router.register("interventions", InterventionViewSet, basename="intervention")
 router.register("tensions", TensionViewSet, basename="tension")

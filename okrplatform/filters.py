@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 # A filter's "no choice" reads as a word, not "---------" (settings.FILTERS_EMPTY_CHOICE_LABEL
 # says so for plain choices; model choices take it here).
@@ -39,3 +42,37 @@ class SinceFilter(django_filters.IsoDateTimeFilter):
 
     def __init__(self, field_name: str, **kwargs) -> None:
         super().__init__(field_name=field_name, lookup_expr="gte", **kwargs)
+
+
+class KeyOrIdField(forms.ModelChoiceField):
+    """A row named as request bodies name it — by its stable key (a code, a username) — or by
+    its id. The key wins where a key looks like an id."""
+
+    def __init__(self, *, key: str, **kwargs) -> None:
+        self.key = key
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        rows = self.queryset
+        found = rows.filter(**{self.key: text}).first()
+        if found is None and text.isdigit() and len(text) < 19:
+            found = rows.filter(pk=int(text)).first()
+        if found is None:
+            raise ValidationError(
+                _("Nothing you see has the code or id “%(value)s”.") % {"value": text},
+                code="invalid_choice",
+            )
+        return found
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class KeyOrIdFilter(django_filters.ModelChoiceFilter):
+    """``unit=emea`` or ``unit=12``: a filter that takes the identifier bodies use, or the id."""
+
+    field_class = KeyOrIdField
+
+    def __init__(self, *args, key: str = "code", **kwargs) -> None:
+        super().__init__(*args, key=key, **kwargs)

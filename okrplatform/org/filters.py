@@ -6,9 +6,11 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from okrplatform.filters import KeyOrIdFilter
+
 from .access import access_for
-from .models import OrgUnit
-from .selectors import in_subtree_of
+from .models import OrgUnit, User
+from .selectors import in_subtree_of, people_seen
 
 
 def units_seen(request) -> QuerySet[OrgUnit]:
@@ -23,9 +25,7 @@ class UnitScopedFilterSet(django_filters.FilterSet):
     units the person sees. ``unit_field`` is the lookup from the rows to their unit."""
 
     unit_field = "unit"
-    unit = django_filters.ModelChoiceFilter(
-        queryset=units_seen, method="filter_unit", label=_("Unit")
-    )
+    unit = KeyOrIdFilter(queryset=units_seen, method="filter_unit", label=_("Unit (code or id)"))
     below = django_filters.BooleanFilter(
         method="filter_below", label=_("Include the units below the unit")
     )
@@ -37,3 +37,10 @@ class UnitScopedFilterSet(django_filters.FilterSet):
 
     def filter_below(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset  # read by filter_unit
+
+
+def people_seen_by(request) -> QuerySet[User]:
+    """The people a person may name in a filter: those they see (anonymous: none)."""
+    if request is None:
+        return User.objects.none()
+    return people_seen(access_for(request.user)).order_by("username")

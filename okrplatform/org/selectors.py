@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .access import Access
-from .models import Membership, OrgUnit
+from .models import Membership, OrgUnit, User
 
 
 def top_unit_for(access: Access) -> OrgUnit | None:
@@ -59,3 +60,14 @@ def unit_members(unit: OrgUnit) -> list[Membership]:
     for membership in members:
         membership.inherited = membership.unit_id != unit.pk
     return members
+
+
+def people_seen(access: Access) -> QuerySet[User]:
+    """The people a person may choose, e.g. as owners: everyone for those who see every unit;
+    else themselves and whoever holds a role in a unit they see."""
+    people = User.objects.filter(is_active=True)
+    if access.sees_every_unit:
+        return people
+    return people.filter(
+        Q(pk=access.user.pk) | Q(memberships__unit_id__in=access.visible_unit_ids)
+    ).distinct()

@@ -42,7 +42,12 @@ def test_a_list_runs_a_bounded_number_of_queries(api, alice, emea, quarter, url)
         assert response.json()["count"] >= (1 if url == "/api/cycles/" else 2)
         counts.append(len(queries))
     assert counts[1] <= counts[0], f"{url}: {counts[0]} queries at 2 slices, {counts[1]} at 20"
-    assert counts[1] <= 8
+    assert counts[1] <= 8 + POSSIBLE_CONFLICT_QUERIES.get(url, 0)
+
+
+# The guard links of the page, then the KPIs' values and the objectives' progress four weeks
+# ago with their key results: once per page, whatever its size.
+POSSIBLE_CONFLICT_QUERIES = {"/api/objectives/": 4, "/api/kpis/": 4}
 
 
 def test_every_operation_is_described_with_its_errors():
