@@ -322,7 +322,7 @@ KPI_EXAMPLE = {
     "unit": "emea-logistics",
     "owner": "lukas",
     "unit_label": "parcels/day",
-    "direction": "higher_is_better",
+    "direction": "higher",
     "frequency": "weekly",
     "target": "12000",
     "warning_threshold": "11000",

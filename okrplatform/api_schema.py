@@ -52,3 +52,12 @@ def describe_errors(result: dict, generator, request, public) -> dict:
                     },
                 }
     return result
+
+
+CANONICAL_PREFIX = "/api/v1/"
+
+
+def canonical_paths_only(endpoints: list, **kwargs) -> list:
+    """The API answers under /api/v1/ and its alias /api/: the schema names each operation
+    once, at its canonical address."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith(CANONICAL_PREFIX)]

@@ -24,6 +24,23 @@ from okrplatform.exchange.api import OrgUnitWithExportViewSet
 from okrplatform.webhooks.api import WebhookSubscriptionViewSet
 from reviews.api import DecisionViewSet, ReviewViewSet, TensionViewSet
 
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema: YAML by default, JSON with ``?format=json`` or ``Accept``."""
+
+    def perform_content_negotiation(self, request, force=False):
+        wanted = request.query_params.get("format")
+        if wanted:
+            renderers = [renderer for renderer in self.get_renderers() if renderer.format == wanted]
+            plain = [
+                r for r in renderers if r.media_type in {"application/json", "application/yaml"}
+            ]
+            if plain or renderers:
+                renderer = (plain or renderers)[0]
+                return renderer, renderer.media_type
+        return super().perform_content_negotiation(request, force)
+
+
 docs_view = SpectacularSwaggerView.as_view(url_name="api_schema")
 if not settings.API_DOCS_PUBLIC:
     docs_view = login_required(docs_view)  # people in a browser are sent to sign in
@@ -58,7 +75,7 @@ def not_found(request: HttpRequest, path: str) -> JsonResponse:
 
 urlpatterns = [
     path("org-units/<int:pk>/summary/", UnitSummaryView.as_view(), name="api_unit_summary"),
-    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("schema/", SchemaView.as_view(), name="api_schema"),
     path("docs/", docs_view, name="api_docs"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", not_found),

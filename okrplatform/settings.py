@@ -418,7 +418,10 @@ SPECTACULAR_SETTINGS = {
         "tensions, reviews and decisions. Authenticate with `Authorization: Token <key>`. "
         "Lists are paginated (`page`, `page_size` up to 500), filtered and ordered "
         "(`ordering`). The same role rules hold as in the app: a person sees the units they "
-        "belong to, those below and those above, and changes what their role allows."
+        "belong to, those below and those above, and changes what their role allows. "
+        "Version 1 answers at `/api/v1/` (canonical: links in answers point there); `/api/` "
+        "is its alias and answers the same. A later version will get its own prefix while "
+        "this one stays."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -431,6 +434,7 @@ SPECTACULAR_SETTINGS = {
         "MeasurementSourceEnum": "kpis.models.DataSource",
         "WebhookEventTypeEnum": "okrplatform.webhooks.models.EventType",
     },
+    "PREPROCESSING_HOOKS": ["okrplatform.api_schema.canonical_paths_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "okrplatform.api_schema.describe_errors",

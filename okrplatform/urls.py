@@ -19,7 +19,11 @@ urlpatterns = [
     path("oidc/", include("okrplatform.accounts.oidc_urls")),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
-    path("api/", include("okrplatform.api_urls")),
+    # /api/v1/ is the API's canonical address; /api/ stays as its alias for clients written
+    # before versions were named. The alias's names sit in a namespace of their own, so that
+    # every link in an answer points to /api/v1/.
+    path("api/v1/", include("okrplatform.api_urls")),
+    path("api/", include(("okrplatform.api_urls", "api"), namespace="api-alias")),
     path("", include("okrplatform.org.urls")),
     path("", include("kpis.urls")),
     path("", include("objectives.urls")),

@@ -32,7 +32,7 @@ def test_a_manager_adds_a_key_result(api, alice, bob, emea_objective):
     body = response.json()
     assert body["progress"] == 0
     assert body["status"] == "not_started"
-    assert body["objective_url"].endswith(f"/api/objectives/{emea_objective.pk}/")
+    assert body["objective_url"].endswith(f"/api/v1/objectives/{emea_objective.pk}/")
 
 
 def test_a_target_that_goes_the_wrong_way_is_refused_field_by_field(

@@ -45,7 +45,7 @@ def test_reading_an_objective_gives_its_figures_and_links(api, vera, emea_object
     assert body["status"] == emea_objective.status
     assert 0 <= body["expected_progress"] <= 1
     assert body["is_aligned"] is False
-    assert body["unit_url"].endswith(f"/api/org-units/{emea_objective.unit_id}/")
+    assert body["unit_url"].endswith(f"/api/v1/org-units/{emea_objective.unit_id}/")
     assert len(body["key_results"]) == 1
     assert body["key_results"][0].startswith("http://testserver/api/key-results/")
     assert body["grade"] is None
@@ -65,7 +65,7 @@ def test_a_manager_creates_an_objective_and_the_rollups_follow(api, alice, emea,
     assert response.status_code == 201, response.json()
     objective = Objective.objects.get(title="Cut dwell time at the hubs")
     assert objective.unit == emea
-    assert response.json()["url"].endswith(f"/api/objectives/{objective.pk}/")
+    assert response.json()["url"].endswith(f"/api/v1/objectives/{objective.pk}/")
 
 
 @pytest.mark.parametrize("who", ["bob", "vera"])

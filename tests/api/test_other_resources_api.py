@@ -32,7 +32,7 @@ def test_units_are_the_ones_one_sees_with_links_to_their_summary(api, bob, emea,
     assert codes == {"helix", "emea", "emea-logistics"}, "their unit, below and above"
     emea_row = api(bob).get(f"/api/org-units/{emea.pk}/").json()
     assert emea_row["parent"] == "helix"
-    assert emea_row["summary_url"].endswith(f"/api/org-units/{emea.pk}/summary/")
+    assert emea_row["summary_url"].endswith(f"/api/v1/org-units/{emea.pk}/summary/")
     assert api(bob).get(f"/api/org-units/{apac.pk}/").status_code == 404
 
 
