@@ -9,8 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,12 +23,16 @@ from rest_framework.views import APIView
 
 from kpis.health import Health
 from kpis.models import KPI
+from objectives.api import CycleField
 from objectives.models import Cycle, UnitRollup
 from objectives.selectors import default_cycle
-from okrplatform.api import Link, SelfLink
+from objectives.services import cycle_store
+from okrplatform.api import Link, SelfLink, VersionedSerializer, as_saved
 from okrplatform.org.access import access_for
+from okrplatform.org.api import PersonField, UnitField
 from okrplatform.org.models import OrgUnit
 from okrplatform.org.selectors import in_subtree_of
+from okrplatform.org.services import org_unit_store
 
 
 class NamedSerializer(serializers.Serializer):
@@ -122,15 +131,26 @@ def _cycle(request: Request) -> Cycle:
     return cycle
 
 
-class OrgUnitSerializer(serializers.ModelSerializer):
+class ParentUnitField(UnitField):
+    help = "The code of the unit above; empty only for the top of the organisation."
+
+
+class OrgUnitSerializer(VersionedSerializer):
     url = SelfLink(view_name="orgunit-detail")
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    parent = ParentUnitField(required=False, allow_null=True)
     parent_url = Link(source="parent", view_name="orgunit-detail", read_only=True, allow_null=True)
-    lead = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    language = serializers.CharField(
-        read_only=True, help_text="The unit's working language, e.g. de; empty if not set."
+    lead = PersonField(
+        required=False, allow_null=True, help_text="The username of the person who leads it."
     )
-    summary_url = serializers.SerializerMethodField()
+    language = serializers.ChoiceField(
+        choices=OrgUnit._meta.get_field("language").choices,
+        required=False,
+        allow_blank=True,
+        help_text="The unit's working language, e.g. de; empty if not set.",
+    )
+    summary_url = serializers.SerializerMethodField(
+        help_text="Its figures for a cycle: rollup, alignment index, objectives and KPIs."
+    )
 
     class Meta:
         model = OrgUnit
@@ -148,18 +168,35 @@ class OrgUnitSerializer(serializers.ModelSerializer):
             "language",
             "currency",
             "summary_url",
+            "version",
         ]
-        read_only_fields = fields
+        extra_kwargs = {
+            "code": {"help_text": "A stable key that bodies and filters name the unit by."},
+            "name": {"help_text": "The unit's name."},
+            "kind": {"help_text": "company, region, business_unit, department or team."},
+            "country": {"help_text": "ISO 3166 country code, e.g. DE; empty if not set."},
+            "timezone": {"help_text": "IANA time zone, e.g. Europe/Berlin; empty if not set."},
+            "currency": {"help_text": "ISO 4217 currency code, e.g. EUR; empty if not set."},
+        }
 
     def get_summary_url(self, unit: OrgUnit) -> str:
         return self.context["request"].build_absolute_uri(
             reverse("api_unit_summary", args=[unit.pk])
         )
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        as_saved(OrgUnit, self.instance, attrs)
+        return attrs
 
-class CycleSerializer(serializers.ModelSerializer):
+
+class CycleSerializer(VersionedSerializer):
     url = SelfLink(view_name="cycle-detail")
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    parent = CycleField(
+        required=False,
+        allow_null=True,
+        help_text="The code of the cycle it lies within (a quarter in a year, a year in a plan).",
+    )
     expected_progress = serializers.SerializerMethodField(
         help_text="The elapsed share of the cycle today, 0 to 1."
     )
@@ -177,11 +214,24 @@ class CycleSerializer(serializers.ModelSerializer):
             "end_date",
             "state",
             "expected_progress",
+            "version",
         ]
-        read_only_fields = fields
+        extra_kwargs = {
+            "code": {"help_text": "A stable key that bodies and filters name the cycle by."},
+            "name": {"help_text": "The cycle's name, e.g. Q4 2026."},
+            "kind": {"help_text": "multi_year, year or quarter."},
+            "start_date": {"help_text": "Its first day."},
+            "end_date": {"help_text": "Its last day; after the first."},
+            "state": {"help_text": "planning → active → in_review → closed (a record then)."},
+        }
 
     def get_expected_progress(self, cycle: Cycle) -> float:
         return round(cycle.expected_progress(), 4)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        as_saved(Cycle, self.instance, attrs)
+        return attrs
 
 
 class OrgUnitFilter(django_filters.FilterSet):
@@ -195,31 +245,129 @@ class OrgUnitFilter(django_filters.FilterSet):
         fields = ["kind", "parent", "code"]
 
 
+UNIT_EXAMPLE = {
+    "code": "emea-last-mile",
+    "name": "Last-Mile Delivery EMEA",
+    "kind": "team",
+    "parent": "emea-logistics",
+    "lead": "anna",
+    "country": "DE",
+    "timezone": "Europe/Berlin",
+    "language": "de",
+    "currency": "EUR",
+}
+CYCLE_EXAMPLE = {
+    "code": "2027-q1",
+    "name": "Q1 2027",
+    "kind": "quarter",
+    "parent": "fy-2027",
+    "start_date": "2027-01-01",
+    "end_date": "2027-03-31",
+    "state": "planning",
+}
+
+
 @extend_schema_view(
     list=extend_schema(summary="The units you see"),
     retrieve=extend_schema(summary="A unit"),
+    create=extend_schema(
+        summary="Add a unit below one you manage (staff add a top unit)",
+        examples=[OpenApiExample("A team", value=UNIT_EXAMPLE, request_only=True)],
+    ),
+    update=extend_schema(
+        summary="Change a unit (managers of the unit above, or staff; send the version)",
+        examples=[
+            OpenApiExample(
+                "A new lead",
+                value={**UNIT_EXAMPLE, "lead": "lukas", "version": 1},
+                request_only=True,
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields (managers of the unit above, or staff; send the version)",
+        examples=[
+            OpenApiExample(
+                "Renamed", value={"name": "Last Mile EMEA", "version": 1}, request_only=True
+            )
+        ],
+    ),
 )
-class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):
+class OrgUnitViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     queryset = OrgUnit.objects.none()  # for the schema; get_queryset() answers
     serializer_class = OrgUnitSerializer
     filterset_class = OrgUnitFilter
     ordering_fields = ["name", "code", "id"]
     ordering = ["id"]
-    object_permissions = {"default": "alignment.see_unit"}
+    object_permissions = {
+        "update": "alignment.shape_unit",
+        "partial_update": "alignment.shape_unit",
+        "default": "alignment.see_unit",
+    }
 
     def get_queryset(self):
         units = OrgUnit.objects.select_related("parent", "lead")
         return access_for(self.request.user).restrict(units)
 
+    def _require_place(self, parent: OrgUnit | None) -> None:
+        if not self.request.user.has_perm("alignment.shape_unit", OrgUnit(parent=parent)):
+            raise PermissionDenied(
+                _("Only a manager of %(unit)s places units below it.") % {"unit": parent}
+                if parent is not None
+                else _("Only staff add a unit at the top of the organisation.")
+            )
+
+    def perform_create(self, serializer) -> None:
+        self._require_place(serializer.validated_data.get("parent"))
+        org_unit_store(serializer=serializer)
+
+    def perform_update(self, serializer) -> None:
+        if "parent" in serializer.validated_data:
+            self._require_place(serializer.validated_data["parent"])
+        org_unit_store(serializer=serializer)
+
 
 @extend_schema_view(
     list=extend_schema(summary="Cycles: plans, years and quarters"),
     retrieve=extend_schema(summary="A cycle"),
+    create=extend_schema(
+        summary="Add a cycle (staff)",
+        examples=[OpenApiExample("A quarter", value=CYCLE_EXAMPLE, request_only=True)],
+    ),
+    update=extend_schema(
+        summary="Change a cycle (staff; send the version you read)",
+        examples=[
+            OpenApiExample(
+                "Made active",
+                value={**CYCLE_EXAMPLE, "state": "active", "version": 1},
+                request_only=True,
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields (staff; send the version you read)",
+        examples=[
+            OpenApiExample("Closed", value={"state": "closed", "version": 3}, request_only=True)
+        ],
+    ),
 )
-class CycleViewSet(viewsets.ReadOnlyModelViewSet):
+class CycleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CycleSerializer
     queryset = Cycle.objects.select_related("parent").all()
     filterset_fields = ["kind", "state", "code"]
     ordering_fields = ["start_date", "code", "id"]
     ordering = ["start_date", "id"]
-    object_permissions = {}
+    object_permissions = {
+        "update": "objectives.manage_cycles",
+        "partial_update": "objectives.manage_cycles",
+    }
+
+    def perform_create(self, serializer) -> None:
+        if not self.request.user.has_perm("objectives.manage_cycles"):
+            raise PermissionDenied(_("Only staff add cycles."))
+        cycle_store(serializer=serializer)
+
+    def perform_update(self, serializer) -> None:
+        cycle_store(serializer=serializer)

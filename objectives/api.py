@@ -155,6 +155,17 @@ class VisibleObjectiveField(serializers.PrimaryKeyRelatedField):
         return access_for(request.user).restrict(objectives) if request is not None else objectives
 
 
+class VisibleKeyResultField(serializers.PrimaryKeyRelatedField):
+    """A key result by its id, among those the person sees."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        key_results = super().get_queryset()
+        if request is None:
+            return key_results
+        return access_for(request.user).restrict(key_results)
+
+
 class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
     url = SelfLink(view_name="objective-detail")
     unit = UnitField()

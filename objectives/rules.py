@@ -79,3 +79,6 @@ rules.add_perm(
 rules.add_perm(
     "objectives.agree_objective", rules.is_staff | (manages_unit_above & objective_cycle_is_open)
 )
+
+# Cycles are the organisation's calendar: staff set them up, as in Django admin.
+rules.add_perm("objectives.manage_cycles", rules.is_staff)

@@ -314,3 +314,12 @@ def kpi_link_create(*, kpi: KPI, objective: Objective, kind: str, note: str = ""
 def kpi_link_delete(*, link: KPILink) -> None:
     """Unlink: interventions already opened stay, with their thread."""
     link.delete()
+
+
+@transaction.atomic
+def cycle_store(*, serializer) -> Cycle:
+    """Create or change a cycle from a validated API body (staff): its dates and state move
+    expected progress and status, so every stored figure follows after commit."""
+    cycle = serializer.save()
+    rollups_refresh_later()
+    return cycle

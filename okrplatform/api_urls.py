@@ -21,6 +21,7 @@ from objectives.api import (
     ObjectiveViewSet,
 )
 from okrplatform.exchange.api import OrgUnitWithExportViewSet
+from okrplatform.org.api_views import MembershipViewSet, PersonViewSet
 from okrplatform.webhooks.api import WebhookSubscriptionViewSet
 from reviews.api import DecisionViewSet, ReviewViewSet, TensionViewSet
 
@@ -52,6 +53,8 @@ class Router(DefaultRouter):
 
 router = Router()
 router.register("org-units", OrgUnitWithExportViewSet, basename="orgunit")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("people", PersonViewSet, basename="person")
 router.register("cycles", CycleViewSet, basename="cycle")
 router.register("objectives", ObjectiveViewSet, basename="objective")
 router.register("key-results", KeyResultViewSet, basename="keyresult")

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from alignment.models import Tension
+from kpis.api import VisibleKPIField
 from kpis.models import KPI
-from objectives.models import Objective
+from objectives.api import CycleField, VisibleKeyResultField, VisibleObjectiveField
+from objectives.models import KeyResult, Objective
 from okrplatform.api import Link, SelfLink
 from okrplatform.org.access import access_for
+from okrplatform.org.api import PersonField, UnitField
 
-from .forms import DecisionForm, decision_choices
+from .forms import DecisionForm, ReviewForm, decision_choices
 from .models import Decision, ReviewMeeting
-from .services import decision_record
-from .tensions import tension_decide
+from .services import decision_record, review_plan
+from .tensions import tension_decide, tension_raise
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -87,11 +91,49 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["decided_by", "decided_on", "created_at"]
 
 
+class ReviewPlanSerializer(serializers.Serializer):
+    unit = UnitField(help_text="The code of the unit whose review it is.")
+    cycle = CycleField(help_text="The code of the cycle it reviews; not a closed one.")
+    title = serializers.CharField(max_length=200, help_text="What the meeting is called.")
+    scheduled_for = serializers.DateTimeField(help_text="When it meets.")
+    location = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Where it meets."
+    )
+    facilitator = PersonField(
+        required=False, allow_null=True, help_text="The username of who runs the meeting."
+    )
+    participants = PersonField(
+        many=True, required=False, help_text="The usernames of who takes part."
+    )
+
+
 @extend_schema_view(
     list=extend_schema(summary="Review meetings of the units you see"),
     retrieve=extend_schema(summary="A review meeting"),
+    create=extend_schema(
+        summary="Plan a review meeting (managers of its unit)",
+        description="As the page `/reviews/new/` plans it: its agenda builds itself from the "
+        "data of the unit and everything below it.",
+        request=ReviewPlanSerializer,
+        responses={201: ReviewSerializer},
+        examples=[
+            OpenApiExample(
+                "The quarterly review of EMEA",
+                value={
+                    "unit": "emea",
+                    "cycle": "2026-q4",
+                    "title": "EMEA quarterly review Q4 2026",
+                    "scheduled_for": "2026-12-18T14:00:00Z",
+                    "location": "Munich, room 4.12",
+                    "facilitator": "jonas",
+                    "participants": ["jonas", "lukas", "anna"],
+                },
+                request_only=True,
+            )
+        ],
+    ),
 )
-class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
+class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ReviewMeeting.objects.none()  # for the schema; get_queryset() answers
     serializer_class = ReviewSerializer
     filterset_fields = ["unit", "cycle", "state"]
@@ -104,6 +146,38 @@ class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
             "unit", "cycle", "facilitator"
         ).prefetch_related("participants")
         return access_for(self.request.user).restrict(reviews)
+
+    def create(self, request, *args, **kwargs) -> Response:
+        body = ReviewPlanSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        plan = body.validated_data
+        if not request.user.has_perm("alignment.manage_unit", plan["unit"]):
+            raise PermissionDenied(
+                _("Only a manager of %(unit)s plans its reviews.") % {"unit": plan["unit"]}
+            )
+        # The same form as the page, so that the same rules hold (no closed cycle, …).
+        facilitator = plan.get("facilitator")
+        form = ReviewForm(
+            {
+                "unit": plan["unit"].pk,
+                "cycle": plan["cycle"].pk,
+                "title": plan["title"],
+                "scheduled_for": timezone.localtime(plan["scheduled_for"]).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
+                "location": plan.get("location", ""),
+                "facilitator": facilitator.pk if facilitator else "",
+                "participants": [person.pk for person in plan.get("participants", [])],
+            },
+            user=request.user,
+        )
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        review = review_plan(form=form)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=review.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema_view(
@@ -159,8 +233,21 @@ class DecisionViewSet(
 
 class TensionSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="tension-detail")
+    objective = VisibleObjectiveField(
+        queryset=Objective.objects.all(), help_text="The id of the objective in tension."
+    )
     objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
-    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    key_result = VisibleKeyResultField(
+        queryset=KeyResult.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The id of the objective's key result in tension, if it is one of them.",
+    )
+    kpi = VisibleKPIField(
+        slug_field="code",
+        queryset=KPI.objects.all(),
+        help_text="The code of the KPI that pulls the other way.",
+    )
     kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
 
     class Meta:
@@ -180,7 +267,24 @@ class TensionSerializer(serializers.ModelSerializer):
             "created_at",
             "decided_at",
         ]
-        read_only_fields = fields
+        read_only_fields = ["state", "trade_off", "decision", "created_at", "decided_at"]
+        extra_kwargs = {
+            "description": {"help_text": "How pursuing the objective pulls against the KPI."},
+            "state": {"help_text": "`open` until the trade-off is decided, then `decided`."},
+            "trade_off": {"help_text": "The trade-off decided: which side gives way, how far."},
+            "decision": {"help_text": "The id of the decision the trade-off was recorded as."},
+            "created_at": {"help_text": "When it was recorded."},
+            "decided_at": {"help_text": "When the trade-off was decided."},
+        }
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        key_result = attrs.get("key_result")
+        if key_result is not None and key_result.objective_id != attrs["objective"].pk:
+            raise ValidationError(
+                {"key_result": _("Choose a key result of the objective this tension concerns.")}
+            )
+        return attrs
 
 
 class TradeOffSerializer(serializers.Serializer):
@@ -192,8 +296,24 @@ class TradeOffSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(summary="Known conflicts between objectives and KPIs you see"),
     retrieve=extend_schema(summary="A tension"),
+    create=extend_schema(
+        summary="Record a tension between an objective and a KPI (managers of either side)",
+        description="It stays open, and shows among the quality warnings, until a manager of "
+        "either side decides the trade-off (`…/decide/`).",
+        examples=[
+            OpenApiExample(
+                "Cost against throughput",
+                value={
+                    "objective": 17,
+                    "kpi": "emea-delivery-throughput",
+                    "description": "Cheaper routes mean fewer drops a day at peak.",
+                },
+                request_only=True,
+            )
+        ],
+    ),
 )
-class TensionViewSet(viewsets.ReadOnlyModelViewSet):
+class TensionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Tension.objects.none()  # for the schema; get_queryset() answers
     serializer_class = TensionSerializer
     filterset_fields = ["state", "objective", "kpi"]
@@ -208,9 +328,34 @@ class TensionViewSet(viewsets.ReadOnlyModelViewSet):
         tensions = Tension.objects.select_related("objective", "kpi")
         return access_for(self.request.user).restrict(tensions)
 
+    def perform_create(self, serializer) -> None:
+        data = serializer.validated_data
+        candidate = Tension(objective=data["objective"], kpi=data["kpi"])
+        if not self.request.user.has_perm("alignment.decide_tension", candidate):
+            raise PermissionDenied(
+                _("Only a manager of the objective's or the KPI's unit records a tension.")
+            )
+        try:
+            serializer.instance = tension_raise(
+                objective=data["objective"],
+                kpi=data["kpi"],
+                key_result=data.get("key_result"),
+                description=data["description"],
+                by=self.request.user,
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+
     @extend_schema(
         request=TradeOffSerializer,
         summary="Decide the trade-off: it becomes a decision on the KPI's chart",
+        examples=[
+            OpenApiExample(
+                "Volume first at peak",
+                value={"trade_off": "Throughput wins in December; cost targets resume in Q1."},
+                request_only=True,
+            )
+        ],
     )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None) -> Response:

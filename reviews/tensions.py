@@ -63,3 +63,35 @@ def tension_decide(*, tension: Tension, by: User, trade_off: str) -> Tension:
         url=reverse("tension_detail", args=[locked.pk]),
     )
     return locked
+
+
+@transaction.atomic
+def tension_raise(*, objective, kpi, key_result=None, description: str, by: User) -> Tension:
+    """Record a known conflict between an objective (or one of its key results) and a KPI;
+    both owners hear of it, and it waits for a trade-off decision."""
+    tension = Tension(
+        objective=objective,
+        kpi=kpi,
+        key_result=key_result,
+        description=description.strip(),
+        raised_by=by,
+    )
+    tension.full_clean()
+    tension.save()
+    notify(
+        recipients=[
+            person
+            for person in (objective.owner, kpi.owner)
+            if person is not None and person.pk != by.pk
+        ],
+        message=lambda: (
+            _("%(who)s recorded a tension between “%(objective)s” and %(kpi)s.")
+            % {
+                "who": by.get_full_name() or by.username,
+                "objective": objective.title,
+                "kpi": kpi.name,
+            }
+        ),
+        url=reverse("tension_detail", args=[tension.pk]),
+    )
+    return tension

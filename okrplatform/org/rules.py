@@ -39,3 +39,16 @@ def sees_tension(user, tension) -> bool:
 
 rules.add_perm("alignment.see_tension", rules.is_staff | sees_tension)
 rules.add_perm("alignment.decide_tension", rules.is_staff | manages_either_side_of_tension)
+
+
+@rules.predicate
+def manages_unit_above(user, unit) -> bool:
+    """A unit's place in the tree and who holds roles in it are set from the unit above."""
+    return (
+        unit is not None
+        and unit.parent_id is not None
+        and access_for(user).is_manager_at(unit.parent_id)
+    )
+
+
+rules.add_perm("alignment.shape_unit", rules.is_staff | manages_unit_above)

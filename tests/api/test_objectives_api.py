@@ -47,7 +47,7 @@ def test_reading_an_objective_gives_its_figures_and_links(api, vera, emea_object
     assert body["is_aligned"] is False
     assert body["unit_url"].endswith(f"/api/v1/org-units/{emea_objective.unit_id}/")
     assert len(body["key_results"]) == 1
-    assert body["key_results"][0].startswith("http://testserver/api/key-results/")
+    assert body["key_results"][0].startswith("http://testserver/api/v1/key-results/")
     assert body["grade"] is None
     assert body["version"] == emea_objective.version
 
