@@ -15,6 +15,7 @@ from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema,
     extend_schema_field,
+    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -273,7 +274,7 @@ class KeyResultSerializer(VersionedSerializer):
     url = SelfLink(view_name="keyresult-detail")
     objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
     owner = PersonField()
-    driving_kpi = serializers.SlugRelatedField(
+    driving_kpi = VisibleKPIField(
         slug_field="code",
         queryset=KPI.objects.all(),
         required=False,
@@ -843,6 +844,7 @@ class KPILinkViewSet(
         kpi_link_delete(link=link)
 
 
+@extend_schema_serializer(component_name="KPI")
 class KPIWithConflictsSerializer(WithPossibleConflicts, KPISerializer):
     conflict_key = "kpi"
 

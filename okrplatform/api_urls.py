@@ -20,7 +20,7 @@ from objectives.api import (
     KPIWithConflictsViewSet,
     ObjectiveViewSet,
 )
-from okrplatform.exchange.api import OrgUnitWithExportViewSet
+from okrplatform.exchange.api import OrgUnitWithExportViewSet, SpreadsheetImportView
 from okrplatform.org.api_views import MembershipViewSet, PersonViewSet
 from okrplatform.webhooks.api import WebhookSubscriptionViewSet
 from reviews.api import DecisionViewSet, ReviewViewSet, TensionViewSet
@@ -78,6 +78,7 @@ def not_found(request: HttpRequest, path: str) -> JsonResponse:
 
 urlpatterns = [
     path("org-units/<int:pk>/summary/", UnitSummaryView.as_view(), name="api_unit_summary"),
+    path("imports/okrs/", SpreadsheetImportView.as_view(), name="api_okr_import"),
     path("schema/", SchemaView.as_view(), name="api_schema"),
     path("docs/", docs_view, name="api_docs"),
     path("", include(router.urls)),
