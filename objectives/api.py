@@ -738,15 +738,22 @@ class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class KPILinkSerializer(serializers.ModelSerializer):
-    url = SelfLink(view_name="kpilink-detail")
+    url = SelfLink(view_name="kpilink-detail", help_text="This link's own address.")
     kpi = VisibleKPIField(
         slug_field="code", queryset=KPI.objects.all(), help_text="The KPI's code."
     )
-    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
+    kpi_url = Link(
+        source="kpi", view_name="kpi-detail", read_only=True, help_text="The KPI's address."
+    )
     objective = VisibleObjectiveField(
         queryset=Objective.objects.all(), help_text="The id of the objective it leads or guards."
     )
-    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
+    objective_url = Link(
+        source="objective",
+        view_name="objective-detail",
+        read_only=True,
+        help_text="The objective's address.",
+    )
 
     class Meta:
         model = KPILink
@@ -769,6 +776,7 @@ class KPILinkSerializer(serializers.ModelSerializer):
                 "the key result's `driving_kpi`.)"
             },
             "note": {"help_text": "Why they are linked, in a sentence."},
+            "id": {"help_text": "The link's id."},
             "created_at": {"help_text": "When the link was made."},
         }
 

@@ -28,7 +28,7 @@ class Api:
 
     def __init__(self, url: str, token: str) -> None:
         self.url, self.token = url.rstrip("/"), token
-        schema = self._send("GET", "/api/schema/", accept="application/vnd.oai.openapi+json")
+        schema = self._send("GET", "/api/v1/schema/?format=json")
         self.operations = {
             operation["operationId"]: (method.upper(), path)
             for path, methods in schema["paths"].items()

@@ -162,6 +162,7 @@ class SpreadsheetImportView(APIView):
                     "dry_run": True,
                 },
                 request_only=True,
+                media_type="multipart/form-data",
             )
         ],
     )

@@ -43,6 +43,7 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "name", "first_name", "last_name", "units"]
         read_only_fields = fields
         extra_kwargs = {
+            "id": {"help_text": "The person's id."},
             "username": {"help_text": "What bodies name the person by, e.g. as an owner."},
             "first_name": {"help_text": "First name."},
             "last_name": {"help_text": "Last name."},
@@ -104,7 +105,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    url = SelfLink(view_name="membership-detail")
+    url = SelfLink(view_name="membership-detail", help_text="This membership's own address.")
     user = PersonField(help_text="The username of the person.")
     unit = UnitField(help_text="The code of the unit; the role holds for every unit below it.")
 
@@ -117,6 +118,7 @@ class MembershipSerializer(serializers.ModelSerializer):
                 "help_text": "viewer sees; contributor also checks in and records "
                 "measurements; manager also plans and changes."
             },
+            "id": {"help_text": "The membership's id."},
             "created_at": {"help_text": "Since when the person holds a role there."},
         }
 
