@@ -28,8 +28,10 @@ from objectives.models import Cycle, UnitRollup
 from objectives.selectors import default_cycle
 from objectives.services import cycle_store
 from okrplatform.api import Link, SelfLink, VersionedSerializer, as_saved
+from okrplatform.filters import KeyOrIdFilter
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
+from okrplatform.org.filters import units_seen
 from okrplatform.org.models import OrgUnit
 from okrplatform.org.selectors import in_subtree_of
 from okrplatform.org.services import org_unit_store
@@ -235,9 +237,7 @@ class CycleSerializer(VersionedSerializer):
 
 
 class OrgUnitFilter(django_filters.FilterSet):
-    parent = django_filters.CharFilter(
-        field_name="parent__code", label=gettext_lazy("Parent (code)")
-    )
+    parent = KeyOrIdFilter(queryset=units_seen, label=gettext_lazy("Parent (code or id)"))
     code = django_filters.CharFilter(label=gettext_lazy("Code"))
 
     class Meta:

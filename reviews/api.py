@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,12 +16,15 @@ from rest_framework.response import Response
 
 from alignment.models import Tension
 from kpis.api import VisibleKPIField
+from kpis.filters import kpis_seen
 from kpis.models import KPI
 from objectives.api import CycleField, VisibleKeyResultField, VisibleObjectiveField
-from objectives.models import KeyResult, Objective
+from objectives.models import Cycle, KeyResult, Objective
 from okrplatform.api import Link, SelfLink
+from okrplatform.filters import KeyOrIdFilter
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
+from okrplatform.org.filters import units_seen
 
 from .forms import DecisionForm, ReviewForm, decision_choices
 from .models import Decision, ReviewMeeting
@@ -91,6 +96,30 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["decided_by", "decided_on", "created_at"]
 
 
+class ReviewFilter(django_filters.FilterSet):
+    unit = KeyOrIdFilter(queryset=units_seen, label=gettext_lazy("Unit (code or id)"))
+    cycle = KeyOrIdFilter(queryset=Cycle.objects.all(), label=gettext_lazy("Cycle (code or id)"))
+    state = django_filters.ChoiceFilter(
+        choices=ReviewMeeting.State.choices, label=gettext_lazy("State")
+    )
+
+    class Meta:
+        model = ReviewMeeting
+        fields = ["unit", "cycle", "state"]
+
+
+class TensionFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=Tension.State.choices, label=gettext_lazy("State"))
+    objective = django_filters.NumberFilter(
+        field_name="objective", label=gettext_lazy("Objective (id)")
+    )
+    kpi = KeyOrIdFilter(queryset=kpis_seen, label=gettext_lazy("KPI (code or id)"))
+
+    class Meta:
+        model = Tension
+        fields = ["state", "objective", "kpi"]
+
+
 class ReviewPlanSerializer(serializers.Serializer):
     unit = UnitField(help_text="The code of the unit whose review it is.")
     cycle = CycleField(help_text="The code of the cycle it reviews; not a closed one.")
@@ -136,7 +165,7 @@ class ReviewPlanSerializer(serializers.Serializer):
 class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ReviewMeeting.objects.none()  # for the schema; get_queryset() answers
     serializer_class = ReviewSerializer
-    filterset_fields = ["unit", "cycle", "state"]
+    filterset_class = ReviewFilter
     ordering_fields = ["scheduled_for", "id"]
     ordering = ["id"]
     object_permissions = {"default": "reviews.see_review"}
@@ -316,7 +345,7 @@ class TradeOffSerializer(serializers.Serializer):
 class TensionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Tension.objects.none()  # for the schema; get_queryset() answers
     serializer_class = TensionSerializer
-    filterset_fields = ["state", "objective", "kpi"]
+    filterset_class = TensionFilter
     ordering_fields = ["created_at", "id"]
     ordering = ["id"]
     object_permissions = {

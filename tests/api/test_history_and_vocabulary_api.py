@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from kpis.models import Measurement
 from objectives.models import Cycle
-from tests.factories import InterventionFactory, KPIFactory, MeasurementFactory, ObjectiveFactory
+from tests.factories import (
+    InterventionFactory,
+    KPIFactory,
+    MeasurementFactory,
+    ObjectiveFactory,
+    ReviewMeetingFactory,
+    TensionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +126,14 @@ def test_filters_take_the_codes_that_bodies_use_and_ids_too(
         assert [row["id"] for row in found] == [objective.pk], query
     assert client.get("/api/measurements/", {"kpi": "emea-otd"}).status_code == 200
     assert client.get("/api/kpis/", {"unit": "emea"}).json()["count"] == 1
+    tension = TensionFactory(objective=objective, kpi=kpi)
+    found = client.get("/api/tensions/", {"kpi": "emea-otd"}).json()["results"]
+    assert [row["id"] for row in found] == [tension.pk]
+    meeting = ReviewMeetingFactory(unit=emea, cycle=quarter)
+    found = client.get("/api/reviews/", {"unit": "emea", "cycle": quarter.code}).json()["results"]
+    assert [row["id"] for row in found] == [meeting.pk]
+    found = client.get("/api/org-units/", {"parent": "helix"}).json()["results"]
+    assert [row["code"] for row in found] == ["emea"]  # APAC is out of her sight
 
 
 def test_a_code_out_of_sight_is_as_unknown_as_a_typo(api, charlie, emea):
