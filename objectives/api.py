@@ -27,7 +27,7 @@ from kpis.api import KPISerializer, KPIViewSet, VisibleKPIField
 from kpis.filters import kpis_seen
 from kpis.models import KPI
 from okrplatform.api import ChoiceLabel, KeyField, Link, SelfLink, VersionedSerializer, as_saved
-from okrplatform.filters import KeyOrIdFilter
+from okrplatform.filters import IdFilter, KeyOrIdFilter
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
 from okrplatform.org.api_cache import CachedListMixin
@@ -785,7 +785,7 @@ class KPILinkSerializer(serializers.ModelSerializer):
 
 class KPILinkFilter(django_filters.FilterSet):
     kpi = KeyOrIdFilter(queryset=kpis_seen, label=_("KPI (code or id)"))
-    objective = django_filters.NumberFilter(field_name="objective", label=_("Objective (id)"))
+    objective = IdFilter(field_name="objective", label=_("Objective (id)"))
     kind = django_filters.ChoiceFilter(choices=KPILink.Kind.choices, label=_("Kind"))
 
     class Meta:

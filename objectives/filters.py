@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kpis.filters import kpis_seen
 from kpis.models import Perspective
-from okrplatform.filters import KeyOrIdFilter, SinceFilter
+from okrplatform.filters import IdFilter, KeyOrIdFilter, SinceFilter
 from okrplatform.org.filters import UnitScopedFilterSet, people_seen_by, units_seen
 
 from .models import CheckIn, Cycle, Initiative, Intervention, KeyResult, Objective
@@ -23,7 +23,7 @@ class ObjectiveFilter(UnitScopedFilterSet):
     level = django_filters.ChoiceFilter(choices=Objective.Level.choices, label=_("Level"))
     kind = django_filters.ChoiceFilter(choices=Objective.Kind.choices, label=_("Kind"))
     perspective = django_filters.ChoiceFilter(choices=Perspective.choices, label=_("Perspective"))
-    parent = django_filters.NumberFilter(field_name="parent", label=_("Aligns to (id)"))
+    parent = IdFilter(field_name="parent", label=_("Aligns to (id)"))
     aligned = django_filters.BooleanFilter(field_name="is_aligned", label=_("Aligned"))
     archived = django_filters.BooleanFilter(
         field_name="archived_at", lookup_expr="isnull", exclude=True, label=_("Archived")
@@ -56,7 +56,7 @@ class KeyResultFilter(UnitScopedFilterSet):
         method="filter_unit",
         label=_("Unit (code or id)"),
     )
-    objective = django_filters.NumberFilter(field_name="objective", label=_("Objective (id)"))
+    objective = IdFilter(field_name="objective", label=_("Objective (id)"))
     cycle = KeyOrIdFilter(
         field_name="objective__cycle", queryset=Cycle.objects.all(), label=_("Cycle (code or id)")
     )
@@ -73,10 +73,8 @@ class KeyResultFilter(UnitScopedFilterSet):
 
 
 class CheckInFilter(django_filters.FilterSet):
-    key_result = django_filters.NumberFilter(field_name="key_result", label=_("Key result (id)"))
-    objective = django_filters.NumberFilter(
-        field_name="key_result__objective", label=_("Objective (id)")
-    )
+    key_result = IdFilter(field_name="key_result", label=_("Key result (id)"))
+    objective = IdFilter(field_name="key_result__objective", label=_("Objective (id)"))
     author = KeyOrIdFilter(
         queryset=people_seen_by, key="username", label=_("Author (username or id)")
     )
@@ -104,7 +102,7 @@ class InitiativeFilter(UnitScopedFilterSet):
 class InterventionFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=Intervention.State.choices, label=_("State"))
     kpi = KeyOrIdFilter(queryset=kpis_seen, label=_("KPI (code or id)"))
-    objective = django_filters.NumberFilter(field_name="objective", label=_("Objective (id)"))
+    objective = IdFilter(field_name="objective", label=_("Objective (id)"))
 
     class Meta:
         model = Intervention

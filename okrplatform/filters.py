@@ -7,6 +7,7 @@ from datetime import UTC
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
@@ -56,14 +57,21 @@ class KeyOrIdField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = str(value).strip()
-        rows = self.queryset
-        found = rows.filter(**{self.key: text}).first()
-        if found is None and text.isdigit() and len(text) < 19:
-            found = rows.filter(pk=int(text)).first()
+        named = Q(**{self.key: text})
+        if text.isdigit() and len(text) < 19:  # beyond, no database holds it as an id
+            named |= Q(pk=int(text))
+        # One query: at most the row with that key and the row with that id.
+        candidates = sorted(
+            self.queryset.filter(named)[:2],
+            key=lambda row: str(getattr(row, self.key)) != text,
+        )
+        found = candidates[0] if candidates else None
         if found is None:
+            # Formatted by whoever shows it: a "%" in the value must not read as a placeholder.
             raise ValidationError(
-                _("Nothing you see has the code or id “%(value)s”.") % {"value": text},
+                _("Nothing you see has the code or id “%(value)s”."),
                 code="invalid_choice",
+                params={"value": text},
             )
         return found
 
@@ -76,3 +84,18 @@ class KeyOrIdFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, key: str = "code", **kwargs) -> None:
         super().__init__(*args, key=key, **kwargs)
+
+
+class IdField(forms.IntegerField):
+    """A row's id: a whole number the database can hold (larger ones overflow its integer)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """Rows related to the one with this id: ``objective=12``."""
+
+    field_class = IdField

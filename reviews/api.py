@@ -21,7 +21,7 @@ from kpis.models import KPI
 from objectives.api import CycleField, VisibleKeyResultField, VisibleObjectiveField
 from objectives.models import Cycle, KeyResult, Objective
 from okrplatform.api import Link, SelfLink
-from okrplatform.filters import KeyOrIdFilter
+from okrplatform.filters import IdFilter, KeyOrIdFilter
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
 from okrplatform.org.filters import units_seen
@@ -110,9 +110,7 @@ class ReviewFilter(django_filters.FilterSet):
 
 class TensionFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=Tension.State.choices, label=gettext_lazy("State"))
-    objective = django_filters.NumberFilter(
-        field_name="objective", label=gettext_lazy("Objective (id)")
-    )
+    objective = IdFilter(field_name="objective", label=gettext_lazy("Objective (id)"))
     kpi = KeyOrIdFilter(queryset=kpis_seen, label=gettext_lazy("KPI (code or id)"))
 
     class Meta:

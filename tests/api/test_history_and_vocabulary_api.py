@@ -164,3 +164,15 @@ def test_v1_is_the_canonical_address_and_api_its_alias(api, alice, emea_objectiv
     assert alias.json()["url"] == f"http://testserver/api/v1/objectives/{emea_objective.pk}/"
     assert api(alice).get("/api/v1/nothing-here/").status_code == 404
     assert api(alice).get("/api/v1/nothing-here/").json()["detail"]
+
+
+def test_an_identifier_with_a_percent_sign_is_named_back_as_sent(api, alice):
+    response = api(alice).get("/api/kpis/", {"owner": "100%s sure"})
+    assert response.status_code == 400
+    assert response.json() == {"owner": ["Nothing you see has the code or id “100%s sure”."]}
+
+
+def test_an_id_no_database_holds_is_refused_rather_than_overflowing(api, alice):
+    response = api(alice).get("/api/check-ins/", {"key_result": 10**30})
+    assert response.status_code == 400
+    assert list(response.json()) == ["key_result"]
