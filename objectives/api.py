@@ -106,19 +106,15 @@ class _ConflictsOfPage(serializers.ListSerializer):
 
 class WithPossibleConflicts(serializers.Serializer):
     """Adds ``possible_conflicts``: the "possible conflict" the objective and KPI pages show —
-    the objective improved over the last four weeks while a KPI guarding it worsened."""
+    the objective improved over the last four weeks while a KPI guarding it worsened. A page of
+    them is worked out at once by ``_ConflictsOfPage`` (the ``list_serializer_class``)."""
 
     possible_conflicts = serializers.SerializerMethodField(
         help_text="Guard links where, over the last four weeks, the objective improved while "
         "the KPI worsened (beyond noise: half a point of progress, 1% of the KPI's value). "
         "Empty when there is none."
     )
-    conflict_key = "objective"
-
-    @classmethod
-    def many_init(cls, *args, **kwargs):
-        kwargs["child"] = cls(*args, **kwargs)
-        return _ConflictsOfPage(*args, **kwargs)
+    conflict_key = "objective"  # each row is an objective; "kpi": each row is a KPI
 
     def conflicts_for(self, rows: list) -> dict[int, list]:
         if "request" not in self.context:  # whose visibility to apply is unknown: none shown
@@ -232,6 +228,7 @@ class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
             "version",
         ]
         read_only_fields = ["status", "catchball", "deployed_from", "created_at", "updated_at"]
+        list_serializer_class = _ConflictsOfPage
 
     def get_expected_progress(self, objective: Objective) -> float:
         # A page holds a handful of cycles: worked out once per cycle, not per row.
@@ -860,6 +857,7 @@ class KPIWithConflictsSerializer(WithPossibleConflicts, KPISerializer):
 
     class Meta(KPISerializer.Meta):
         fields = [*KPISerializer.Meta.fields, "possible_conflicts"]
+        list_serializer_class = _ConflictsOfPage
 
 
 class KPIWithConflictsViewSet(KPIViewSet):
