@@ -120,7 +120,16 @@ class WithPossibleConflicts(serializers.Serializer):
         if "request" not in self.context:  # whose visibility to apply is unknown: none shown
             return {}
         field = "objective_id" if self.conflict_key == "objective" else "kpi_id"
-        links = KPILink.objects.filter(**{f"{field}__in": [row.pk for row in rows]})
+        # The guard links alone first: a page with none reads no objective or check-in, so a
+        # check-in elsewhere leaves it in the API cache (its versions follow the tables read).
+        guard_links = list(
+            KPILink.objects.filter(
+                **{f"{field}__in": [row.pk for row in rows]}, kind=KPILink.Kind.GUARDS
+            ).values_list("pk", flat=True)
+        )
+        if not guard_links:
+            return {}
+        links = KPILink.objects.filter(pk__in=guard_links)
         return _conflicts_of(self.context["request"], links, self.conflict_key)
 
     @extend_schema_field(PossibleConflictSerializer(many=True))
