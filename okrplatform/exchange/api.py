@@ -171,7 +171,16 @@ class SpreadsheetImportView(APIView):
         if not (access.sees_everything or access.managed_unit_ids):
             raise PermissionDenied(_("Only managers import OKRs and KPIs."))
         body = OkrImportSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        if not body.is_valid():
+            # The operation's one answer for a refusal is its plan: a missing file or a bad
+            # option is a problem of "row 0", named by its field, like an unreadable file.
+            problems = [
+                {"row": 0, "column": field, "message": str(message)}
+                for field, messages in body.errors.items()
+                for message in messages
+            ]
+            dry_run = str(request.data.get("dry_run", "")).lower() in {"true", "1", "on"}
+            return Response(_answer(None, dry_run, problems), status=status.HTTP_400_BAD_REQUEST)
         uploaded, dry_run = body.validated_data["file"], body.validated_data["dry_run"]
         try:
             sheets = spreadsheets.read_spreadsheet(uploaded, uploaded.name or "")

@@ -169,3 +169,12 @@ def test_an_unreadable_file_is_named_and_viewers_do_not_import(api, alice, vera,
     )
     assert refused.status_code == 403
     assert not Objective.objects.exists()
+
+
+def test_an_import_without_a_file_answers_with_the_plan_naming_the_file(api, alice, emea):
+    # The same answer as every other refusal of this operation (its schema's 400): a plan.
+    response = api(alice).post("/api/imports/okrs/", {"dry_run": "true"}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["dry_run"] is True
+    assert response.json()["applied"] is False
+    assert [(p["row"], p["column"]) for p in response.json()["errors"]] == [(0, "file")]
