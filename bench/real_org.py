@@ -33,7 +33,7 @@ from django.db import transaction
 from kpis.health import Frequency, KPIDirection
 from kpis.models import KPI, Perspective
 from kpis.rollups import refresh_kpis
-from objectives.models import KeyResult, KPILink, Objective
+from objectives.models import KPILink, Objective
 from objectives.rollups import recompute_all
 from okrplatform.demo.management.commands import generate_kpis, generate_org
 from okrplatform.demo.management.commands.generate_org import Progress
@@ -253,31 +253,7 @@ class RealShape(generate_org.Command):
         for index in self.rng.choices(range(len(own)), weights=weights, k=max(0, total - len(own))):
             counts[index] += 1
         specs = [pk for pk, count in zip(own, counts, strict=True) for _ in range(count)][:total]
-        rows = []
-        for start in range(0, len(specs), BATCH):
-            batch = []
-            for objective_pk in specs[start : start + BATCH]:
-                start_value = Decimal(self.rng.randint(0, 50))
-                target = start_value + Decimal(self.rng.randint(10, 100))
-                direction = "increase"
-                if self.rng.random() < 0.3:
-                    start_value, target, direction = target, start_value, "decrease"
-                batch.append(
-                    KeyResult(
-                        objective_id=objective_pk,
-                        title=f"Key result {start + len(batch)}",
-                        owner_id=owners[objective_pk],
-                        direction=direction,
-                        start_value=start_value,
-                        target_value=target,
-                        weight=Decimal(self.rng.choice([1, 1, 1, 2])),
-                    )
-                )
-            created = KeyResult.objects.bulk_create(batch)
-            rows += [(kr.pk, kr.objective_id, kr.start_value, kr.target_value) for kr in created]
-            progress.advance(len(created))
-        progress.finish()
-        return rows
+        return self._write_key_results(specs, owners, progress)
 
     # --- KPIs -------------------------------------------------------------------------------
     def _kpis(self, total: int, weeks: int, links: int, unit_rows) -> None:

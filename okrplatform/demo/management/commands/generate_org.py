@@ -267,8 +267,15 @@ class Command(BaseCommand):
         owners = dict(Objective.objects.values_list("pk", "owner_id"))
         quarterly = [pk for pk, _cycle in objective_rows if pk in owners]
         specs = [quarterly[index % len(quarterly)] for index in range(total)]
+        return self._write_key_results(specs, owners, progress)
+
+    def _write_key_results(
+        self, specs, owners, progress
+    ) -> list[tuple[int, int, Decimal, Decimal]]:
+        """A key result on each objective of ``specs`` (an objective as often as it appears),
+        with a random start and target, in batches; the other shapes of organisation share it."""
         rows = []
-        for start in range(0, total, BATCH):
+        for start in range(0, len(specs), BATCH):
             batch = []
             for objective_pk in specs[start : start + BATCH]:
                 start_value = Decimal(self.rng.randint(0, 50))
