@@ -738,6 +738,42 @@ class UnitRollup(models.Model):
         return f"{self.unit} · {self.cycle}"
 
 
+class UnitConfidenceWeek(models.Model):
+    """The confidence of the check-ins below a unit in one cycle and week, summed and counted."""
+
+    unit = models.ForeignKey(
+        "alignment.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="confidence_weeks",
+        db_index=False,  # unit_confidence_one_per_week starts with it
+    )
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.DateField(_("week"), help_text=_("The Monday the week starts on."))
+    confidence_sum = models.PositiveIntegerField(_("sum of confidence"))
+    check_in_count = models.PositiveIntegerField(_("check-ins"))
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("weekly confidence of a unit")
+        verbose_name_plural = _("weekly confidence of units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "cycle", "week"], name="unit_confidence_one_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.cycle} · {self.week:%Y-%m-%d}"
+
+    @property
+    def confidence(self) -> Decimal:
+        """The mean confidence of the week's check-ins, to a tenth."""
+        return (Decimal(self.confidence_sum) / self.check_in_count).quantize(Decimal("0.1"))
+
+
 class KPILink(models.Model):
     """A KPI that leads an objective (moves before it) or guards it (must not breach meanwhile)."""
 

@@ -19,7 +19,9 @@ from django.utils import timezone
 from objectives.models import UnitRollup
 from objectives.unit_rollups import (
     refresh_alignment,
+    refresh_unit_confidence_weeks,
     refresh_unit_rollups,
+    unit_confidence_weeks_above_statement,
     unit_rollups_above_statement,
 )
 from okrplatform.db import execute_in_one_round_trip
@@ -334,6 +336,7 @@ def recompute_all(on: date | None = None) -> RollupSummary:
         refresh_statuses(on)
         refresh_alignment()
         refresh_unit_rollups()
+        refresh_unit_confidence_weeks()
     return RollupSummary(
         key_results_changed=key_results_changed,
         objectives=Objective.objects.count(),
@@ -399,8 +402,8 @@ def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
 
     Two round trips whatever the size of the organisation: one reads the chain of objectives
     above the KR, one sends every statement that follows from it (PostgreSQL takes them as one
-    batch): the KR, each objective of the chain nearest first, their statuses, and the rollups
-    of the units above in one set-based statement.
+    batch): the KR, each objective of the chain nearest first, their statuses, the rollups of
+    the units above in one set-based statement and their weekly confidence in another.
     """
     on = on or timezone.localdate()
     outermost = not connection.in_atomic_block
@@ -418,6 +421,9 @@ def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
         unit_rollups = unit_rollups_above_statement(
             {(unit, cycle.pk) for _o, unit, cycle in chain}, parent_of
         )
+        # The check-in counts in the weeks of its own objective's unit and the units above.
+        _objective, own_unit, own_cycle = chain[0]
+        confidence_weeks = unit_confidence_weeks_above_statement({(own_unit, own_cycle)}, parent_of)
         statements = [
             *_key_result_statements([key_result_id]),
             *(
@@ -439,7 +445,7 @@ def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
                 refresh_statuses(
                     on, key_results=[key_result_id], objectives=chain_objectives, cycles=cycles
                 )
-                execute_in_one_round_trip(cursor, [unit_rollups])
+                execute_in_one_round_trip(cursor, [unit_rollups, confidence_weeks])
                 return
             execute_in_one_round_trip(
                 cursor,
@@ -455,5 +461,6 @@ def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
                         )
                     ),
                     unit_rollups,
+                    confidence_weeks,
                 ],
             )

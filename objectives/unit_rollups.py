@@ -2,26 +2,31 @@
 
 Plain SQL that runs unchanged on SQLite and PostgreSQL. A full run is three statements: one
 marks which objectives are aligned, one upserts the rollup of every unit and cycle, one clears
-rollups left without objectives. After a single change, the units above it are refreshed in one
-statement from their own objectives and their other children's stored sums.
+rollups left without objectives; two more keep each unit's confidence per week of the recent
+weeks. After a single change, the units above it are refreshed in one statement from their own
+objectives and their other children's stored sums.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection
 from django.utils import timezone
 
 from okrplatform.org.models import OrgUnit
 
-from .models import Objective, UnitRollup
+from .models import CheckIn, Cycle, KeyResult, Objective, UnitConfidenceWeek, UnitRollup
 from .progress import Status
 
 TABLES = {
     "objective": Objective._meta.db_table,
     "unit": OrgUnit._meta.db_table,
     "rollup": UnitRollup._meta.db_table,
+    "key_result": KeyResult._meta.db_table,
+    "check_in": CheckIn._meta.db_table,
+    "confidence_week": UnitConfidenceWeek._meta.db_table,
 }
 FIGURES = [
     "progress",
@@ -203,12 +208,11 @@ def units_above(units: Collection[int]) -> dict[int, int | None]:
         return dict(cursor.fetchall())
 
 
-def unit_rollups_above_statement(
+def _closed_upwards(
     changed: Collection[tuple[int, int]], parent_of: Mapping[int, int | None]
-) -> tuple[str, list]:
-    """The statement (and its parameters) that refreshes the rollups of the units in
-    ``changed`` (unit, cycle) pairs and of every unit above them, for batching with others.
-    ``parent_of`` holds the parent of each of those units and of each unit above them."""
+) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:
+    """The (unit, cycle) pairs in ``changed`` with every unit above them, and ``lineage``:
+    each of those pairs with each unit above it, itself included."""
 
     def path_up(unit: int | None) -> list[int]:
         path: list[int] = []
@@ -218,12 +222,34 @@ def unit_rollups_above_statement(
         return path
 
     touched = sorted({(unit, cycle) for start, cycle in changed for unit in path_up(start)})
-    if not touched:
-        return "", []
     lineage = [(unit, cycle, ancestor) for unit, cycle in touched for ancestor in path_up(unit)]
-    # PostgreSQL types VALUES from their first row: name the ids' column types.
+    return touched, lineage
+
+
+def _typed(field_type: str) -> str:
+    """A placeholder PostgreSQL can type inside VALUES (it types them from the first row);
+    SQLite would turn a date cast to a number, and compares text as it comes."""
+    return f"CAST(%s AS {field_type})" if connection.vendor == "postgresql" else "%s"
+
+
+def _id_types() -> tuple[str, str]:
+    """The column types of unit and cycle ids, for casting placeholders in VALUES."""
     unit_type = OrgUnit._meta.pk.rel_db_type(connection)
     cycle_type = UnitRollup._meta.get_field("cycle").target_field.rel_db_type(connection)
+    return str(unit_type), str(cycle_type)
+
+
+def unit_rollups_above_statement(
+    changed: Collection[tuple[int, int]], parent_of: Mapping[int, int | None]
+) -> tuple[str, list]:
+    """The statement (and its parameters) that refreshes the rollups of the units in
+    ``changed`` (unit, cycle) pairs and of every unit above them, for batching with others.
+    ``parent_of`` holds the parent of each of those units and of each unit above them."""
+    touched, lineage = _closed_upwards(changed, parent_of)
+    if not touched:
+        return "", []
+    # PostgreSQL types VALUES from their first row: name the ids' column types.
+    unit_type, cycle_type = _id_types()
     pair = f"(CAST(%s AS {unit_type}), CAST(%s AS {cycle_type}))"
     triple = f"(CAST(%s AS {unit_type}), CAST(%s AS {cycle_type}), CAST(%s AS {unit_type}))"
     sql = UNITS_ABOVE_ROLLUP_SQL.format(
@@ -253,3 +279,173 @@ def refresh_unit_rollups_above(changed: Collection[tuple[int, int]]) -> None:
     if sql:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
+
+
+# A unit's confidence trend: the mean confidence of the check-ins below it, week by week, over
+# the last weeks of its cycle (up to today while the cycle runs). Only those weeks are kept:
+# the window only moves forward, so weeks that fell out of it are never read again.
+CONFIDENCE_WEEKS = 4
+
+
+def confidence_weeks_since(cycle: Cycle, today: date | None = None) -> date:
+    """The Monday of the first week of ``cycle``'s confidence trend: ``CONFIDENCE_WEEKS``
+    weeks up to today's, or up to the week the cycle ended in once it is over (UTC weeks, as
+    the database counts them)."""
+    until = min(today or timezone.now().astimezone(UTC).date(), cycle.end_date)
+    return until - timedelta(days=until.weekday(), weeks=CONFIDENCE_WEEKS - 1)
+
+
+# The Monday of a check-in's week (UTC: Django talks UTC to both databases).
+CHECK_IN_WEEK = {
+    "postgresql": "CAST(date_trunc('week', c.created_at) AS DATE)",
+    "sqlite": "date(c.created_at, '-6 days', 'weekday 1')",
+}
+
+CONFIDENCE_SQL_PARTS = {
+    "confidence_columns": "unit_id, cycle_id, week, confidence_sum, check_in_count, computed_at",
+    "confidence_upsert": "ON CONFLICT (unit_id, cycle_id, week) DO UPDATE SET "
+    + ", ".join(
+        f"{figure} = excluded.{figure}"
+        for figure in ("confidence_sum", "check_in_count", "computed_at")
+    ),
+}
+
+# The check-ins of each cycle's recent weeks summed and counted per unit and week (``own``, a
+# row per unit and week however many check-ins), then added up over each unit's subtree.
+UNIT_CONFIDENCE_WEEKS_SQL = """
+WITH RECURSIVE
+windows(cycle_id, since) AS (VALUES {windows}),
+own(unit_id, cycle_id, week, confidence_sum, check_in_count) AS (
+    SELECT o.unit_id, o.cycle_id, {week}, SUM(c.confidence), COUNT(*)
+    FROM {check_in} c
+    JOIN {key_result} k ON k.id = c.key_result_id
+    JOIN {objective} o ON o.id = k.objective_id
+    JOIN windows ON windows.cycle_id = o.cycle_id
+    WHERE o.archived_at IS NULL AND c.created_at >= windows.since AND c.created_at >= %s
+    GROUP BY o.unit_id, o.cycle_id, {week}
+),
+subtree(ancestor_id, unit_id) AS (
+    SELECT id, id FROM {unit}
+    UNION ALL
+    SELECT subtree.ancestor_id, child.id
+    FROM subtree JOIN {unit} child ON child.parent_id = subtree.unit_id
+)
+INSERT INTO {confidence_week} ({confidence_columns})
+SELECT
+    subtree.ancestor_id, own.cycle_id, own.week,
+    SUM(own.confidence_sum), SUM(own.check_in_count), %s
+FROM subtree JOIN own ON own.unit_id = subtree.unit_id
+GROUP BY subtree.ancestor_id, own.cycle_id, own.week
+{confidence_upsert}
+"""
+
+STALE_CONFIDENCE_WEEKS_SQL = "DELETE FROM {confidence_week} WHERE computed_at <> %s"
+
+
+def _window_start(cycle: Cycle) -> datetime:
+    return datetime.combine(confidence_weeks_since(cycle), time.min, tzinfo=UTC)
+
+
+def refresh_unit_confidence_weeks() -> None:
+    """Sum and count the confidence of the check-ins below every unit per cycle and week,
+    over each cycle's recent weeks; drop the weeks no longer found."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cycles = list(Cycle.objects.only("pk", "end_date"))
+        if cycles:
+            _unit_type, cycle_type = _id_types()
+            window = f"(CAST(%s AS {cycle_type}), {_typed('timestamp with time zone')})"
+            starts = {cycle.pk: _window_start(cycle) for cycle in cycles}
+            sql = UNIT_CONFIDENCE_WEEKS_SQL.format(
+                windows=", ".join([window] * len(starts)),
+                week=CHECK_IN_WEEK[connection.vendor],
+                **TABLES,
+                **CONFIDENCE_SQL_PARTS,
+            )
+            adapt = connection.ops.adapt_datetimefield_value
+            params = [
+                *(value for pk, start in starts.items() for value in (pk, adapt(start))),
+                adapt(min(starts.values())),
+                now,
+            ]
+            cursor.execute(sql, params)
+        cursor.execute(STALE_CONFIDENCE_WEEKS_SQL.format(**TABLES), [now])
+
+
+# The recent weeks of a set of (unit, cycle) pairs closed upwards, in one statement, the way
+# UNITS_ABOVE_ROLLUP_SQL refreshes their rollups: each touched unit contributes the check-ins of
+# its own objectives and the stored weeks of its untouched children, and each touched unit's
+# weeks sum the contributions of the touched units in its subtree. New check-ins only add to a
+# week (they are never deleted), so no week goes away here.
+UNIT_CONFIDENCE_WEEKS_ABOVE_SQL = """
+WITH
+touched(unit_id, cycle_id, since, since_week) AS (VALUES {touched}),
+lineage(unit_id, cycle_id, ancestor_id) AS (VALUES {lineage}),
+parts(unit_id, cycle_id, week, confidence_sum, check_in_count) AS (
+    SELECT touched.unit_id, touched.cycle_id, {week}, SUM(c.confidence), COUNT(*)
+    FROM touched
+    JOIN {objective} o ON o.unit_id = touched.unit_id AND o.cycle_id = touched.cycle_id
+    JOIN {key_result} k ON k.objective_id = o.id
+    JOIN {check_in} c ON c.key_result_id = k.id
+    WHERE o.archived_at IS NULL AND c.created_at >= touched.since
+    GROUP BY touched.unit_id, touched.cycle_id, {week}
+    UNION ALL
+    SELECT touched.unit_id, touched.cycle_id, w.week, w.confidence_sum, w.check_in_count
+    FROM touched
+    JOIN {unit} child ON child.parent_id = touched.unit_id
+    JOIN {confidence_week} w
+        ON w.unit_id = child.id AND w.cycle_id = touched.cycle_id AND w.week >= touched.since_week
+    WHERE NOT EXISTS (
+        SELECT 1 FROM touched AS also
+        WHERE also.unit_id = child.id AND also.cycle_id = touched.cycle_id
+    )
+)
+INSERT INTO {confidence_week} ({confidence_columns})
+SELECT
+    lineage.ancestor_id, lineage.cycle_id, parts.week,
+    SUM(parts.confidence_sum), SUM(parts.check_in_count), %s
+FROM lineage JOIN parts ON parts.unit_id = lineage.unit_id AND parts.cycle_id = lineage.cycle_id
+WHERE 1 = 1
+GROUP BY lineage.ancestor_id, lineage.cycle_id, parts.week
+{confidence_upsert}
+"""
+
+
+def unit_confidence_weeks_above_statement(
+    changed: Collection[tuple[int, Cycle]], parent_of: Mapping[int, int | None]
+) -> tuple[str, list]:
+    """The statement (and its parameters) that refreshes the recent weeks' confidence of the
+    units in ``changed`` (unit, cycle) pairs and of every unit above them, for batching.
+    ``parent_of`` holds the parent of each of those units and of each unit above them."""
+    cycles = {cycle.pk: cycle for _unit, cycle in changed}
+    touched, lineage = _closed_upwards({(unit, cycle.pk) for unit, cycle in changed}, parent_of)
+    if not touched:
+        return "", []
+    unit_type, cycle_type = _id_types()
+    row = (
+        f"(CAST(%s AS {unit_type}), CAST(%s AS {cycle_type}), "
+        f"{_typed('timestamp with time zone')}, {_typed('date')})"
+    )
+    triple = f"(CAST(%s AS {unit_type}), CAST(%s AS {cycle_type}), CAST(%s AS {unit_type}))"
+    sql = UNIT_CONFIDENCE_WEEKS_ABOVE_SQL.format(
+        touched=", ".join([row] * len(touched)),
+        lineage=", ".join([triple] * len(lineage)),
+        week=CHECK_IN_WEEK[connection.vendor],
+        **TABLES,
+        **CONFIDENCE_SQL_PARTS,
+    )
+    ops = connection.ops
+    since = {
+        pk: (ops.adapt_datetimefield_value(_window_start(cycle)), confidence_weeks_since(cycle))
+        for pk, cycle in cycles.items()
+    }
+    params = [
+        *(
+            value
+            for unit, cycle in touched
+            for value in (unit, cycle, since[cycle][0], ops.adapt_datefield_value(since[cycle][1]))
+        ),
+        *(value for row_values in lineage for value in row_values),
+        ops.adapt_datetimefield_value(timezone.now()),
+    ]
+    return sql, params

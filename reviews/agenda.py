@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from django.db import connection
 from django.db.models import Avg, Count, Max, Q, QuerySet, Window
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
 
 from alignment.models import Tension
 from alignment.quality import QualityGroup, quality_counts
@@ -25,8 +23,9 @@ from alignment.selectors import UnitRow, child_unit_rows
 from kpis.health import Health
 from kpis.models import KPI
 from kpis.selectors import HEALTH_SEVERITY
-from objectives.models import CheckIn, Intervention, KeyResult, Objective, UnitRollup
+from objectives.models import CheckIn, Intervention, Objective, UnitConfidenceWeek, UnitRollup
 from objectives.progress import STATUS_SEVERITY
+from objectives.unit_rollups import confidence_weeks_since
 from okrplatform.org.access import Access
 from okrplatform.org.models import OrgUnit
 from okrplatform.org.selectors import in_subtree_of
@@ -35,8 +34,6 @@ from .grading import review_objectives
 from .models import Decision, ReviewMeeting
 
 TREND_POINTS = 8
-# A unit's trend reads every check-in below it: four weeks say rising, falling or steady.
-UNIT_TREND_WEEKS = 4
 # What a meeting reads; beyond these the agenda says how many more there are and where they are.
 OBJECTIVES_SHOWN = 20
 UNITS_SHOWN = 12
@@ -139,10 +136,6 @@ def _listed(rows: QuerySet, size: int, start: int = 0) -> Listed:
     return Listed(page, page[0].rows_in_all if page else 0, start)
 
 
-def _mean(total: int | Decimal, count: int) -> Decimal:
-    return (Decimal(total) / count).quantize(Decimal("0.1"))
-
-
 def objective_lines(objectives: list[Objective]) -> list[ObjectiveLine]:
     """Each objective with its mean confidence per week of check-ins (the last weeks) and its
     last check-in, aggregated by the database: one row per objective and week."""
@@ -165,58 +158,17 @@ def objective_lines(objectives: list[Objective]) -> list[ObjectiveLine]:
     ]
 
 
-# The check-ins of a cycle below each of some units, summed per unit and week: each unit's
-# branch found once by a recursive walk, every check-in counted by the database.
-BRANCH_CONFIDENCE_SQL = """
-WITH RECURSIVE branch(id, root_id) AS (
-    SELECT id, id FROM {unit} WHERE id IN ({roots})
-    UNION ALL
-    SELECT child.id, branch.root_id FROM {unit} child JOIN branch ON child.parent_id = branch.id
-)
-SELECT branch.root_id, {week}, SUM(check_in.confidence), COUNT(*)
-FROM {check_in} check_in
-JOIN {key_result} key_result ON key_result.id = check_in.key_result_id
-JOIN {objective} objective ON objective.id = key_result.objective_id
-JOIN branch ON branch.id = objective.unit_id
-WHERE objective.cycle_id = %s AND objective.archived_at IS NULL AND check_in.created_at >= %s
-GROUP BY 1, 2
-"""
-
-WEEK_OF = {
-    "postgresql": "date_trunc('week', check_in.created_at)",
-    # SQLite: the Monday on or before the day.
-    "sqlite": "date(check_in.created_at, '-6 days', 'weekday 1')",
-}
-
-
-def _trend_window_start(review: ReviewMeeting) -> datetime:
-    """The start of the week ``UNIT_TREND_WEEKS`` weeks before the cycle's end (or today)."""
-    cycle_end = timezone.make_aware(datetime.combine(review.cycle.end_date, datetime.min.time()))
-    until = min(timezone.now(), cycle_end + timedelta(days=1))
-    monday = until - timedelta(days=until.weekday())
-    return monday.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
-        weeks=UNIT_TREND_WEEKS - 1
-    )
-
-
 def branch_confidence(review: ReviewMeeting, units: list[OrgUnit]) -> dict[int, list[Decimal]]:
-    """Mean confidence per week over everything below each unit, in the review's cycle."""
+    """Mean confidence per week over everything below each unit, in the review's cycle: the
+    weekly sums the rollups keep, a row per unit and week."""
     if not units:
         return {}
-    sql = BRANCH_CONFIDENCE_SQL.format(
-        unit=OrgUnit._meta.db_table,
-        check_in=CheckIn._meta.db_table,
-        key_result=KeyResult._meta.db_table,
-        objective=Objective._meta.db_table,
-        roots=", ".join(str(int(unit.pk)) for unit in units),
-        week=WEEK_OF.get(connection.vendor, WEEK_OF["postgresql"]),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [review.cycle_id, _trend_window_start(review)])
-        rows = sorted(cursor.fetchall(), key=lambda row: (row[0], str(row[1])))
+    weeks = UnitConfidenceWeek.objects.filter(
+        unit__in=units, cycle=review.cycle_id, week__gte=confidence_weeks_since(review.cycle)
+    ).order_by("unit_id", "week")
     trends: dict[int, list[Decimal]] = defaultdict(list)
-    for root_id, _week, total, count in rows:
-        trends[root_id].append(_mean(total, count))
+    for week in weeks:
+        trends[week.unit_id].append(week.confidence)
     return trends
 
 

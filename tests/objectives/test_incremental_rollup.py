@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from objectives.models import Cycle, KeyResult, Objective, UnitRollup
+from objectives.models import Cycle, KeyResult, Objective, UnitConfidenceWeek, UnitRollup
 from objectives.rollups import recompute_all, rollup_after_check_in
 from objectives.services import check_in_record
 from tests.factories import (
@@ -50,6 +50,11 @@ def stored_figures() -> dict:
         "unit_rollups": sorted(
             (row[0], row[1], round(row[2] or -1, 9), *row[3:])
             for row in UnitRollup.objects.values_list(*ROLLUP_FIELDS)
+        ),
+        "unit_confidence_weeks": sorted(
+            UnitConfidenceWeek.objects.values_list(
+                "unit", "cycle", "week", "confidence_sum", "check_in_count"
+            )
         ),
     }
 
