@@ -205,7 +205,11 @@ class Measurement(models.Model):
         people = ("kpi__owner",)
 
     kpi = models.ForeignKey(
-        KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="measurements"
+        KPI,
+        verbose_name=_("KPI"),
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        db_index=False,  # measurement_one_per_kpi_and_period starts with it
     )
     period = models.DateField(
         _("period"), help_text=_("The first day of the day, week, month or quarter measured.")

@@ -196,7 +196,11 @@ class Objective(TreeNode):
         related_name="owned_objectives",
     )
     cycle = models.ForeignKey(
-        Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="objectives"
+        Cycle,
+        verbose_name=_("cycle"),
+        on_delete=models.PROTECT,
+        related_name="objectives",
+        db_index=False,  # objective_cycle_unit starts with it
     )
     level = models.CharField(
         _("level"), max_length=20, choices=Level.choices, default=Level.QUARTERLY
@@ -549,6 +553,7 @@ class CheckIn(models.Model):
         verbose_name=_("key result"),
         on_delete=models.CASCADE,
         related_name="check_ins",
+        db_index=False,  # check_in_latest_per_kr starts with it
     )
     value = models.DecimalField(_("value"), **VALUE_DIGITS)
     confidence = models.PositiveSmallIntegerField(_("confidence"), validators=confidence_validators)
@@ -709,6 +714,7 @@ class UnitRollup(models.Model):
         verbose_name=_("unit"),
         on_delete=models.CASCADE,
         related_name="rollups",
+        db_index=False,  # unit_rollup_one_per_cycle starts with it
     )
     cycle = models.ForeignKey(
         Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="+"
