@@ -423,7 +423,7 @@ def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
         )
         # The check-in counts in the weeks of its own objective's unit and the units above.
         _objective, own_unit, own_cycle = chain[0]
-        confidence_weeks = unit_confidence_weeks_above_statement({(own_unit, own_cycle)}, parent_of)
+        confidence_weeks = unit_confidence_weeks_above_statement(own_unit, own_cycle, parent_of)
         statements = [
             *_key_result_statements([key_result_id]),
             *(

@@ -282,23 +282,39 @@ def refresh_unit_rollups_above(changed: Collection[tuple[int, int]]) -> None:
 
 
 # A unit's confidence trend: the mean confidence of the check-ins below it, week by week, over
-# the last weeks of its cycle (up to today while the cycle runs). Only those weeks are kept:
+# the last weeks of its cycle (up to today's while the cycle runs). Only those weeks are kept:
 # the window only moves forward, so weeks that fell out of it are never read again.
 CONFIDENCE_WEEKS = 4
 
 
-def confidence_weeks_since(cycle: Cycle, today: date | None = None) -> date:
-    """The Monday of the first week of ``cycle``'s confidence trend: ``CONFIDENCE_WEEKS``
-    weeks up to today's, or up to the week the cycle ended in once it is over (UTC weeks, as
-    the database counts them)."""
+def confidence_weeks(cycle: Cycle, today: date | None = None) -> tuple[date, date]:
+    """The Mondays of the first and the last week of ``cycle``'s confidence trend: the
+    ``CONFIDENCE_WEEKS`` weeks up to today's, or up to the week the cycle ended in once it is
+    over (UTC weeks, as the database counts them)."""
     until = min(today or timezone.now().astimezone(UTC).date(), cycle.end_date)
-    return until - timedelta(days=until.weekday(), weeks=CONFIDENCE_WEEKS - 1)
+    last = until - timedelta(days=until.weekday())
+    return last - timedelta(weeks=CONFIDENCE_WEEKS - 1), last
 
 
-# The Monday of a check-in's week (UTC: Django talks UTC to both databases).
+def _check_ins_between(cycle: Cycle) -> tuple[datetime, datetime]:
+    """The moments the check-ins of ``cycle``'s trend fall between (the end excluded)."""
+    first, last = confidence_weeks(cycle)
+    return (
+        datetime.combine(first, time.min, tzinfo=UTC),
+        datetime.combine(last + timedelta(weeks=1), time.min, tzinfo=UTC),
+    )
+
+
+# The day and the Monday of a check-in (UTC: Django talks UTC to both databases), and the
+# Monday of a day.
+CHECK_IN_DAY = {"postgresql": "CAST(c.created_at AS DATE)", "sqlite": "date(c.created_at)"}
 CHECK_IN_WEEK = {
     "postgresql": "CAST(date_trunc('week', c.created_at) AS DATE)",
     "sqlite": "date(c.created_at, '-6 days', 'weekday 1')",
+}
+WEEK_OF_DAY = {
+    "postgresql": "day - CAST(EXTRACT(ISODOW FROM day) AS INTEGER) + 1",
+    "sqlite": "date(day, '-6 days', 'weekday 1')",
 }
 
 CONFIDENCE_SQL_PARTS = {
@@ -310,19 +326,27 @@ CONFIDENCE_SQL_PARTS = {
     ),
 }
 
-# The check-ins of each cycle's recent weeks summed and counted per unit and week (``own``, a
-# row per unit and week however many check-ins), then added up over each unit's subtree.
+# The check-ins of each cycle's trend summed and counted per unit and day, then per week (a row
+# per unit and week however many check-ins), then added up over each unit's subtree. ``recent``
+# keeps to the check-ins of some trend before any join: most of them are older.
 UNIT_CONFIDENCE_WEEKS_SQL = """
 WITH RECURSIVE
-windows(cycle_id, since) AS (VALUES {windows}),
-own(unit_id, cycle_id, week, confidence_sum, check_in_count) AS (
-    SELECT o.unit_id, o.cycle_id, {week}, SUM(c.confidence), COUNT(*)
+windows(cycle_id, since, until) AS (VALUES {windows}),
+days(unit_id, cycle_id, day, confidence_sum, check_in_count) AS (
+    SELECT o.unit_id, o.cycle_id, {day}, SUM(c.confidence), COUNT(*)
     FROM {check_in} c
     JOIN {key_result} k ON k.id = c.key_result_id
     JOIN {objective} o ON o.id = k.objective_id
     JOIN windows ON windows.cycle_id = o.cycle_id
-    WHERE o.archived_at IS NULL AND c.created_at >= windows.since AND c.created_at >= %s
-    GROUP BY o.unit_id, o.cycle_id, {week}
+    WHERE o.archived_at IS NULL
+        AND c.created_at >= windows.since AND c.created_at < windows.until
+        AND ({recent})
+    GROUP BY o.unit_id, o.cycle_id, {day}
+),
+own(unit_id, cycle_id, week, confidence_sum, check_in_count) AS (
+    SELECT unit_id, cycle_id, {week_of_day}, SUM(confidence_sum), SUM(check_in_count)
+    FROM days
+    GROUP BY unit_id, cycle_id, {week_of_day}
 ),
 subtree(ancestor_id, unit_id) AS (
     SELECT id, id FROM {unit}
@@ -342,110 +366,120 @@ GROUP BY subtree.ancestor_id, own.cycle_id, own.week
 STALE_CONFIDENCE_WEEKS_SQL = "DELETE FROM {confidence_week} WHERE computed_at <> %s"
 
 
-def _window_start(cycle: Cycle) -> datetime:
-    return datetime.combine(confidence_weeks_since(cycle), time.min, tzinfo=UTC)
+def _merged(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The same moments in as few ranges as overlap allows."""
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def refresh_unit_confidence_weeks() -> None:
-    """Sum and count the confidence of the check-ins below every unit per cycle and week,
-    over each cycle's recent weeks; drop the weeks no longer found."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    """Sum and count the confidence of the check-ins below every unit per cycle and week of its
+    trend; drop the weeks no longer found."""
+    adapt = connection.ops.adapt_datetimefield_value
+    now = adapt(timezone.now())
     with connection.cursor() as cursor:
-        cycles = list(Cycle.objects.only("pk", "end_date"))
-        if cycles:
+        between = {cycle.pk: _check_ins_between(cycle) for cycle in Cycle.objects.only("end_date")}
+        if between:
             _unit_type, cycle_type = _id_types()
-            window = f"(CAST(%s AS {cycle_type}), {_typed('timestamp with time zone')})"
-            starts = {cycle.pk: _window_start(cycle) for cycle in cycles}
+            moment = _typed("timestamp with time zone")
+            ranges = _merged(list(between.values()))
             sql = UNIT_CONFIDENCE_WEEKS_SQL.format(
-                windows=", ".join([window] * len(starts)),
-                week=CHECK_IN_WEEK[connection.vendor],
+                windows=", ".join(
+                    [f"(CAST(%s AS {cycle_type}), {moment}, {moment})"] * len(between)
+                ),
+                recent=" OR ".join(["(c.created_at >= %s AND c.created_at < %s)"] * len(ranges)),
+                day=CHECK_IN_DAY[connection.vendor],
+                week_of_day=WEEK_OF_DAY[connection.vendor],
                 **TABLES,
                 **CONFIDENCE_SQL_PARTS,
             )
-            adapt = connection.ops.adapt_datetimefield_value
             params = [
-                *(value for pk, start in starts.items() for value in (pk, adapt(start))),
-                adapt(min(starts.values())),
+                *(
+                    value
+                    for pk, (since, until) in between.items()
+                    for value in (pk, adapt(since), adapt(until))
+                ),
+                *(adapt(instant) for start_end in ranges for instant in start_end),
                 now,
             ]
             cursor.execute(sql, params)
         cursor.execute(STALE_CONFIDENCE_WEEKS_SQL.format(**TABLES), [now])
 
 
-# The recent weeks of a set of (unit, cycle) pairs closed upwards, in one statement, the way
-# UNITS_ABOVE_ROLLUP_SQL refreshes their rollups: each touched unit contributes the check-ins of
-# its own objectives and the stored weeks of its untouched children, and each touched unit's
-# weeks sum the contributions of the touched units in its subtree. New check-ins only add to a
-# week (they are never deleted), so no week goes away here.
+# The trend's weeks of the units in ``touched`` (a unit and the units above it) for one cycle,
+# in one statement, the way UNITS_ABOVE_ROLLUP_SQL refreshes their rollups: each touched unit
+# contributes the check-ins of its own objectives and the stored weeks of its untouched
+# children, and each touched unit's weeks sum the contributions of the touched units in its
+# subtree. A new check-in only adds to a week (check-ins are never deleted): no week goes away.
 UNIT_CONFIDENCE_WEEKS_ABOVE_SQL = """
 WITH
-touched(unit_id, cycle_id, since, since_week) AS (VALUES {touched}),
-lineage(unit_id, cycle_id, ancestor_id) AS (VALUES {lineage}),
-parts(unit_id, cycle_id, week, confidence_sum, check_in_count) AS (
-    SELECT touched.unit_id, touched.cycle_id, {week}, SUM(c.confidence), COUNT(*)
+touched(unit_id) AS (VALUES {touched}),
+lineage(unit_id, ancestor_id) AS (VALUES {lineage}),
+parts(unit_id, week, confidence_sum, check_in_count) AS (
+    SELECT touched.unit_id, {week}, SUM(c.confidence), COUNT(*)
     FROM touched
-    JOIN {objective} o ON o.unit_id = touched.unit_id AND o.cycle_id = touched.cycle_id
+    JOIN {objective} o ON o.unit_id = touched.unit_id AND o.cycle_id = %s
     JOIN {key_result} k ON k.objective_id = o.id
-    JOIN {check_in} c ON c.key_result_id = k.id
-    WHERE o.archived_at IS NULL AND c.created_at >= touched.since
-    GROUP BY touched.unit_id, touched.cycle_id, {week}
+    JOIN {check_in} c ON c.key_result_id = k.id AND c.created_at >= %s AND c.created_at < %s
+    WHERE o.archived_at IS NULL
+    GROUP BY touched.unit_id, {week}
     UNION ALL
-    SELECT touched.unit_id, touched.cycle_id, w.week, w.confidence_sum, w.check_in_count
+    SELECT touched.unit_id, w.week, w.confidence_sum, w.check_in_count
     FROM touched
     JOIN {unit} child ON child.parent_id = touched.unit_id
     JOIN {confidence_week} w
-        ON w.unit_id = child.id AND w.cycle_id = touched.cycle_id AND w.week >= touched.since_week
-    WHERE NOT EXISTS (
-        SELECT 1 FROM touched AS also
-        WHERE also.unit_id = child.id AND also.cycle_id = touched.cycle_id
-    )
+        ON w.unit_id = child.id AND w.cycle_id = %s AND w.week >= %s AND w.week <= %s
+    WHERE child.id NOT IN (SELECT unit_id FROM touched)
 )
 INSERT INTO {confidence_week} ({confidence_columns})
 SELECT
-    lineage.ancestor_id, lineage.cycle_id, parts.week,
+    lineage.ancestor_id, {cycle}, parts.week,
     SUM(parts.confidence_sum), SUM(parts.check_in_count), %s
-FROM lineage JOIN parts ON parts.unit_id = lineage.unit_id AND parts.cycle_id = lineage.cycle_id
+FROM lineage JOIN parts ON parts.unit_id = lineage.unit_id
 WHERE 1 = 1
-GROUP BY lineage.ancestor_id, lineage.cycle_id, parts.week
+GROUP BY lineage.ancestor_id, parts.week
 {confidence_upsert}
 """
 
 
 def unit_confidence_weeks_above_statement(
-    changed: Collection[tuple[int, Cycle]], parent_of: Mapping[int, int | None]
+    unit: int, cycle: Cycle, parent_of: Mapping[int, int | None]
 ) -> tuple[str, list]:
-    """The statement (and its parameters) that refreshes the recent weeks' confidence of the
-    units in ``changed`` (unit, cycle) pairs and of every unit above them, for batching.
-    ``parent_of`` holds the parent of each of those units and of each unit above them."""
-    cycles = {cycle.pk: cycle for _unit, cycle in changed}
-    touched, lineage = _closed_upwards({(unit, cycle.pk) for unit, cycle in changed}, parent_of)
-    if not touched:
-        return "", []
+    """The statement (and its parameters) that refreshes the trend's weeks of ``unit`` and of
+    every unit above it in ``cycle``, for batching with others. ``parent_of`` holds the parent
+    of the unit and of each unit above it."""
+    touched, lineage = _closed_upwards({(unit, cycle.pk)}, parent_of)
     unit_type, cycle_type = _id_types()
-    row = (
-        f"(CAST(%s AS {unit_type}), CAST(%s AS {cycle_type}), "
-        f"{_typed('timestamp with time zone')}, {_typed('date')})"
-    )
-    triple = f"(CAST(%s AS {unit_type}), CAST(%s AS {cycle_type}), CAST(%s AS {unit_type}))"
     sql = UNIT_CONFIDENCE_WEEKS_ABOVE_SQL.format(
-        touched=", ".join([row] * len(touched)),
-        lineage=", ".join([triple] * len(lineage)),
+        touched=", ".join([f"(CAST(%s AS {unit_type}))"] * len(touched)),
+        lineage=", ".join([f"(CAST(%s AS {unit_type}), CAST(%s AS {unit_type}))"] * len(lineage)),
+        cycle=f"CAST(%s AS {cycle_type})",
         week=CHECK_IN_WEEK[connection.vendor],
         **TABLES,
         **CONFIDENCE_SQL_PARTS,
     )
     ops = connection.ops
-    since = {
-        pk: (ops.adapt_datetimefield_value(_window_start(cycle)), confidence_weeks_since(cycle))
-        for pk, cycle in cycles.items()
-    }
+    since, until = _check_ins_between(cycle)
+    first, last = confidence_weeks(cycle)
     params = [
+        *(touched_unit for touched_unit, _cycle in touched),
         *(
             value
-            for unit, cycle in touched
-            for value in (unit, cycle, since[cycle][0], ops.adapt_datefield_value(since[cycle][1]))
+            for touched_unit, _cycle, ancestor in lineage
+            for value in (touched_unit, ancestor)
         ),
-        *(value for row_values in lineage for value in row_values),
+        cycle.pk,
+        ops.adapt_datetimefield_value(since),
+        ops.adapt_datetimefield_value(until),
+        cycle.pk,
+        ops.adapt_datefield_value(first),
+        ops.adapt_datefield_value(last),
+        cycle.pk,
         ops.adapt_datetimefield_value(timezone.now()),
     ]
     return sql, params

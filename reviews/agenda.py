@@ -25,7 +25,7 @@ from kpis.models import KPI
 from kpis.selectors import HEALTH_SEVERITY
 from objectives.models import CheckIn, Intervention, Objective, UnitConfidenceWeek, UnitRollup
 from objectives.progress import STATUS_SEVERITY
-from objectives.unit_rollups import confidence_weeks_since
+from objectives.unit_rollups import confidence_weeks
 from okrplatform.org.access import Access
 from okrplatform.org.models import OrgUnit
 from okrplatform.org.selectors import in_subtree_of
@@ -163,8 +163,9 @@ def branch_confidence(review: ReviewMeeting, units: list[OrgUnit]) -> dict[int, 
     weekly sums the rollups keep, a row per unit and week."""
     if not units:
         return {}
+    first, last = confidence_weeks(review.cycle)
     weeks = UnitConfidenceWeek.objects.filter(
-        unit__in=units, cycle=review.cycle_id, week__gte=confidence_weeks_since(review.cycle)
+        unit__in=units, cycle=review.cycle_id, week__range=(first, last)
     ).order_by("unit_id", "week")
     trends: dict[int, list[Decimal]] = defaultdict(list)
     for week in weeks:

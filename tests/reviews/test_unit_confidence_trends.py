@@ -15,7 +15,7 @@ from django.utils import timezone
 from objectives.models import CheckIn, Cycle, UnitConfidenceWeek
 from objectives.rollups import recompute_all, rollup_after_check_in
 from objectives.services import check_in_record
-from objectives.unit_rollups import CONFIDENCE_WEEKS, confidence_weeks_since
+from objectives.unit_rollups import CONFIDENCE_WEEKS, confidence_weeks
 from okrplatform.org.access import access_for
 from reviews.agenda import branch_confidence, unit_summaries
 from tests.factories import (
@@ -37,7 +37,7 @@ def weeks_ago(weeks: int, days: int = 0):
 def trend_from_the_check_ins(unit, cycle: Cycle) -> list[Decimal]:
     """The mean confidence per week of the check-ins below ``unit`` in ``cycle``, counted
     one check-in at a time: what the stored figures must always say."""
-    since = confidence_weeks_since(cycle)
+    first, last = confidence_weeks(cycle)
     below = unit.descendants(include_self=True)
     per_week: dict = defaultdict(list)
     for check_in in CheckIn.objects.filter(
@@ -47,7 +47,7 @@ def trend_from_the_check_ins(unit, cycle: Cycle) -> list[Decimal]:
     ):
         day = check_in.created_at.astimezone(UTC).date()
         week = day - timedelta(days=day.weekday())
-        if week >= since:
+        if first <= week <= last:
             per_week[week].append(check_in.confidence)
     return [
         (Decimal(sum(confidences)) / len(confidences)).quantize(Decimal("0.1"))
@@ -196,11 +196,11 @@ def test_the_incremental_figures_are_what_a_full_recompute_keeps(
     assert sorted(UnitConfidenceWeek.objects.values_list(*fields)) == after_incremental
 
 
-def test_a_past_cycle_shows_its_last_weeks(company, emea, bob):
+def test_a_past_cycle_shows_its_last_weeks_up_to_its_end(company, emea, bob):
     today = timezone.localdate()
     past = CycleFactory(start_date=today - timedelta(days=150), end_date=today - timedelta(days=60))
     key_result = KeyResultFactory(objective=ObjectiveFactory(unit=emea, cycle=past), owner=bob)
-    for days in range(61, 150, 3):  # every few days until a day after its end
+    for days in [30, *range(61, 150, 3)]:  # every few days until its end, and a late one
         CheckInFactory(
             key_result=key_result,
             confidence=days % 11,
