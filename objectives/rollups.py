@@ -26,6 +26,7 @@ from objectives.unit_rollups import (
 )
 from okrplatform.db import execute_in_one_round_trip
 from okrplatform.org.models import OrgUnit
+from okrplatform.webhooks.models import WebhookSubscription
 
 from .events import objective_status_changes_wanted, objective_statuses_changed
 from .models import CheckIn, Cycle, KeyResult, Objective
@@ -345,9 +346,10 @@ def recompute_all(on: date | None = None) -> RollupSummary:
 
 
 # The objective and its ancestors, nearest first, with their units and cycles (kind 0); then
-# each unit of theirs and each unit above those, with its parent (kind 1). The depth bound stops
-# a corrupted loop; the steps up the unit tree are lookups by primary key, which the planner
-# cannot misjudge however few rows a recursion yields.
+# each unit of theirs and each unit above those, with its parent (kind 1); then whether any
+# webhook subscription is active at all (kind 2), so that a rollup nobody subscribes to spends
+# no round trip asking. The depth bound stops a corrupted loop; the steps up the unit tree are
+# lookups by primary key, which the planner cannot misjudge however few rows a recursion yields.
 CHAIN_SQL = """
 WITH RECURSIVE chain(id, depth) AS (
     SELECT objective_id, 0 FROM {key_result} WHERE id = %s
@@ -368,28 +370,44 @@ SELECT 0, chain.depth, o.id, o.unit_id, o.cycle_id, cy.start_date, cy.end_date
 FROM chain JOIN {objective} o ON o.id = chain.id JOIN {cycle} cy ON cy.id = o.cycle_id
 UNION ALL
 SELECT 1, 0, id, parent_id, NULL, NULL, NULL FROM units_above
+UNION ALL
+SELECT 2, 0, (SELECT COUNT(*) FROM {subscription} WHERE active), NULL, NULL, NULL, NULL
 ORDER BY 1, 2
 """
 
 
-def objective_chain(
-    key_result_id: int,
-) -> tuple[list[tuple[int, int, Cycle]], dict[int, int | None]]:
-    """(id, unit_id, cycle) of the KR's objective and each objective above it, nearest first;
-    and the parent of each of their units and of each unit above those (None at the top)."""
+@dataclass(frozen=True)
+class ObjectiveChain:
+    """What a check-in on a key result can move, read in one statement."""
+
+    objectives: list[tuple[int, int, Cycle]]  # (id, unit, cycle) of its objective and above
+    parent_of: dict[int, int | None]  # the parent of each of their units and each unit above
+    any_subscription: bool  # whether any webhook subscription is active at all
+
+
+def objective_chain(key_result_id: int) -> ObjectiveChain:
+    """The KR's objective and each objective above it, nearest first, the units above them,
+    and whether anyone could subscribe to their changes."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _sql(CHAIN_SQL, cycle=Cycle._meta.db_table, unit=OrgUnit._meta.db_table),
+            _sql(
+                CHAIN_SQL,
+                cycle=Cycle._meta.db_table,
+                unit=OrgUnit._meta.db_table,
+                subscription=WebhookSubscription._meta.db_table,
+            ),
             [key_result_id],
         )
         rows = cursor.fetchall()
-    chain = [
-        (objective, unit, Cycle(pk=cycle, start_date=_date(start), end_date=_date(end)))
-        for kind, _depth, objective, unit, cycle, start, end in rows
-        if kind == 0
-    ]
-    parent_of = {unit: parent for kind, _d, unit, parent, *_rest in rows if kind == 1}
-    return chain, parent_of
+    return ObjectiveChain(
+        objectives=[
+            (objective, unit, Cycle(pk=cycle, start_date=_date(start), end_date=_date(end)))
+            for kind, _depth, objective, unit, cycle, start, end in rows
+            if kind == 0
+        ],
+        parent_of={unit: parent for kind, _d, unit, parent, *_rest in rows if kind == 1},
+        any_subscription=any(kind == 2 and count for kind, _d, count, *_rest in rows),
+    )
 
 
 def _date(value) -> date:
@@ -402,65 +420,70 @@ def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
 
     Two round trips whatever the size of the organisation: one reads the chain of objectives
     above the KR, one sends every statement that follows from it (PostgreSQL takes them as one
-    batch): the KR, each objective of the chain nearest first, their statuses, the rollups of
-    the units above in one set-based statement and their weekly confidence in another.
+    batch, its own transaction): the KR, each objective of the chain nearest first, their
+    statuses, the rollups of the units above in one set-based statement and their weekly
+    confidence in another.
     """
     on = on or timezone.localdate()
-    outermost = not connection.in_atomic_block
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # A batch of statements sent at once is one transaction to PostgreSQL: no BEGIN and
+        # COMMIT to wait for. The chain is read before it; what it names changes only with
+        # the structure, and a change of structure recomputes every figure.
+        _rollup_chain(objective_chain(key_result_id), key_result_id, on, own_transaction=True)
+        return
     with transaction.atomic():
-        chain, parent_of = objective_chain(key_result_id)
-        if not chain:
-            return  # deleted since the check-in: nothing left to roll up
-        own_source = _sql(
-            REFRESH_OWN_SOURCE_PROGRESS,
-            mean_of_key_results=_sql(MEAN_OF_KEY_RESULTS),
-            mean_of_children=_sql(MEAN_OF_CHILDREN),
+        _rollup_chain(objective_chain(key_result_id), key_result_id, on, own_transaction=False)
+
+
+def _rollup_chain(chain: ObjectiveChain, key_result_id: int, on: date, *, own_transaction: bool):
+    if not chain.objectives:
+        return  # deleted since the check-in: nothing left to roll up
+    own_source = _sql(
+        REFRESH_OWN_SOURCE_PROGRESS,
+        mean_of_key_results=_sql(MEAN_OF_KEY_RESULTS),
+        mean_of_children=_sql(MEAN_OF_CHILDREN),
+    )
+    cycles = list({cycle.pk: cycle for _o, _u, cycle in chain.objectives}.values())
+    chain_objectives = [objective for objective, _u, _c in chain.objectives]
+    unit_rollups = unit_rollups_above_statement(
+        {(unit, cycle.pk) for _o, unit, cycle in chain.objectives}, chain.parent_of
+    )
+    # The check-in counts in the weeks of its own objective's unit and the units above.
+    _objective, own_unit, own_cycle = chain.objectives[0]
+    confidence_weeks = unit_confidence_weeks_above_statement(own_unit, own_cycle, chain.parent_of)
+    statements = [
+        *_key_result_statements([key_result_id]),
+        *(
+            (own_source, [Objective.ProgressSource.KEY_RESULTS, objective_id])
+            for objective_id in chain_objectives
+        ),
+    ]
+    with connection.cursor() as cursor:
+        if chain.any_subscription and objective_status_changes_wanted():
+            # A webhook wants the statuses before and after: read them between the steps.
+            with transaction.atomic(savepoint=False):
+                execute_in_one_round_trip(cursor, statements)
+                refresh_statuses(
+                    on, key_results=[key_result_id], objectives=chain_objectives, cycles=cycles
+                )
+                execute_in_one_round_trip(cursor, [unit_rollups, confidence_weeks])
+            return
+        statuses = _status_statements(
+            on, key_results=[key_result_id], objectives=chain_objectives, cycles=cycles
         )
-        cycles = list({cycle.pk: cycle for _o, _u, cycle in chain}.values())
-        chain_objectives = [objective for objective, _u, _c in chain]
-        unit_rollups = unit_rollups_above_statement(
-            {(unit, cycle.pk) for _o, unit, cycle in chain}, parent_of
-        )
-        # The check-in counts in the weeks of its own objective's unit and the units above.
-        _objective, own_unit, own_cycle = chain[0]
-        confidence_weeks = unit_confidence_weeks_above_statement(own_unit, own_cycle, parent_of)
-        statements = [
-            *_key_result_statements([key_result_id]),
-            *(
-                (own_source, [Objective.ProgressSource.KEY_RESULTS, objective_id])
-                for objective_id, _unit, _cycle in chain
-            ),
-        ]
-        if outermost and connection.vendor == "postgresql":
+        if own_transaction:
             # Waiting for the disk to confirm the commit would be half the time. Everything
             # written here is derived from the check-ins (committed durably in their own
             # transaction): a crash within the next fraction of a second could lose only these
             # figures, and the full recompute every 15 minutes restores them. Not inside
             # somebody else's transaction, whose writes may be the record itself.
             statements.insert(0, ("SET LOCAL synchronous_commit TO OFF", []))
-        with connection.cursor() as cursor:
-            if objective_status_changes_wanted():
-                # A webhook wants the statuses before and after: read them between the steps.
-                execute_in_one_round_trip(cursor, statements)
-                refresh_statuses(
-                    on, key_results=[key_result_id], objectives=chain_objectives, cycles=cycles
-                )
-                execute_in_one_round_trip(cursor, [unit_rollups, confidence_weeks])
-                return
-            execute_in_one_round_trip(
-                cursor,
-                [
-                    *statements,
-                    *(
-                        (sql, params)
-                        for sql, params, _changing in _status_statements(
-                            on,
-                            key_results=[key_result_id],
-                            objectives=chain_objectives,
-                            cycles=cycles,
-                        )
-                    ),
-                    unit_rollups,
-                    confidence_weeks,
-                ],
-            )
+        execute_in_one_round_trip(
+            cursor,
+            [
+                *statements,
+                *((sql, params) for sql, params, _changing in statuses),
+                unit_rollups,
+                confidence_weeks,
+            ],
+        )

@@ -224,3 +224,20 @@ def test_incremental_rollup_on_a_deep_uneven_tree_leaves_what_a_full_recompute_w
         recompute_all()
 
         assert stored_figures() == after_incremental, f"after check-in {number}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_check_in_rolls_up_in_two_round_trips(bob, cascade):
+    """On PostgreSQL the batch is its own transaction: no BEGIN or COMMIT to wait for."""
+    key_result = cascade.key_results.first()
+    CheckInFactory(key_result=key_result, value=100, confidence=2)
+
+    with CaptureQueriesContext(connection) as queries:
+        rollup_after_check_in(key_result.pk)
+    after_incremental = stored_figures()
+
+    if connection.vendor == "postgresql":
+        # the chain above the key result; every statement that follows from it, in one batch
+        assert [query["sql"].split()[0] for query in queries] == ["WITH", "SET"]
+    recompute_all()
+    assert stored_figures() == after_incremental
