@@ -189,11 +189,27 @@ def unit_summaries(
     )
 
 
+def _listed_by_keys(rows: QuerySet, size: int, start: int = 0) -> Listed:
+    """A page of ``rows`` and their number in all, in two queries: the page's keys and the
+    count from the bare rows, then only the page's rows with what they bring along (a window
+    over thousands of wide, joined rows costs more than the second query)."""
+    keys = list(
+        rows.select_related(None)
+        .prefetch_related(None)
+        .annotate(rows_in_all=Window(Count("*")))
+        .values_list("pk", "rows_in_all")[start : start + size]
+    )
+    if not keys:
+        return Listed([], 0, start)
+    by_pk = {row.pk: row for row in rows.filter(pk__in=[pk for pk, _count in keys])}
+    return Listed([by_pk[pk] for pk, _count in keys], keys[0][1], start)
+
+
 def worst_objectives(
     review: ReviewMeeting, start: int = 0, *, with_trends: bool = True
 ) -> Listed[ObjectiveLine]:
     """The review's objectives furthest behind first, a page from ``start``."""
-    page = _listed(
+    page = _listed_by_keys(
         review_objectives(review)
         .annotate(severity=STATUS_SEVERITY)
         .order_by("severity", "progress", "title", "pk"),

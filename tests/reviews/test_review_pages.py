@@ -265,7 +265,9 @@ def test_presentation_and_agenda_run_a_bounded_number_of_queries(
     for teams in (2, 20):
         grow(teams)
         for view in ("review_detail", "review_present", "review_present_live"):
-            with django_assert_max_num_queries(31):
+            # 32: the objectives furthest behind are ranked on their bare rows, then the page's
+            # twenty are read with their units, owners, key results and links.
+            with django_assert_max_num_queries(32):
                 assert client.get(reverse(view, args=[review.pk])).status_code == 200
     assert Intervention.objects.count() == 22
 
