@@ -123,11 +123,33 @@ UPDATE {objective} SET progress = {mean}
 WHERE {scope} AND progress_source = %s AND progress {differs} {mean}
 """
 
-REFRESH_OWN_SOURCE_PROGRESS = """
-UPDATE {objective} SET progress = (
-    CASE WHEN progress_source = %s THEN {mean_of_key_results} ELSE {mean_of_children} END
+# The progress of an objective and of each objective above it, nearest first, in one
+# statement: each from its key results or from its children, where the child on the chain
+# counts with the progress just computed for it (``fresh``), the others as stored.
+REFRESH_CHAIN_PROGRESS = """
+WITH RECURSIVE fresh(id, parent_id, progress, depth) AS (
+    SELECT id, parent_id,
+        CASE WHEN progress_source = %s THEN {mean_of_key_results} ELSE {mean_of_children} END,
+        0
+    FROM {objective} WHERE id = %s
+    UNION ALL
+    SELECT {objective}.id, {objective}.parent_id,
+        CASE WHEN {objective}.progress_source = %s THEN {mean_of_key_results} ELSE (
+            SELECT
+                SUM(CAST(c.weight AS {float}) * {child_progress}) / SUM(CAST(c.weight AS {float}))
+            FROM {objective} c
+            WHERE c.parent_id = {objective}.id AND c.archived_at IS NULL
+                AND {child_progress} IS NOT NULL
+        ) END,
+        fresh.depth + 1
+    FROM fresh JOIN {objective} ON {objective}.id = fresh.parent_id
+    WHERE fresh.depth < 50
 )
-WHERE id = %s
+UPDATE {objective} SET progress = (
+    SELECT fresh.progress FROM fresh WHERE fresh.id = {objective}.id
+    ORDER BY fresh.depth DESC LIMIT 1
+)
+WHERE id IN (SELECT id FROM fresh)
 """
 
 # Status against the expected progress of the row's cycle: the cases of
@@ -438,10 +460,11 @@ def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
 def _rollup_chain(chain: ObjectiveChain, key_result_id: int, on: date, *, own_transaction: bool):
     if not chain.objectives:
         return  # deleted since the check-in: nothing left to roll up
-    own_source = _sql(
-        REFRESH_OWN_SOURCE_PROGRESS,
+    chain_progress = _sql(
+        REFRESH_CHAIN_PROGRESS,
         mean_of_key_results=_sql(MEAN_OF_KEY_RESULTS),
         mean_of_children=_sql(MEAN_OF_CHILDREN),
+        child_progress="CASE WHEN c.id = fresh.id THEN fresh.progress ELSE c.progress END",
     )
     cycles = list({cycle.pk: cycle for _o, _u, cycle in chain.objectives}.values())
     chain_objectives = [objective for objective, _u, _c in chain.objectives]
@@ -453,9 +476,13 @@ def _rollup_chain(chain: ObjectiveChain, key_result_id: int, on: date, *, own_tr
     confidence_weeks = unit_confidence_weeks_above_statement(own_unit, own_cycle, chain.parent_of)
     statements = [
         *_key_result_statements([key_result_id]),
-        *(
-            (own_source, [Objective.ProgressSource.KEY_RESULTS, objective_id])
-            for objective_id in chain_objectives
+        (
+            chain_progress,
+            [
+                Objective.ProgressSource.KEY_RESULTS,
+                chain_objectives[0],
+                Objective.ProgressSource.KEY_RESULTS,
+            ],
         ),
     ]
     with connection.cursor() as cursor:
