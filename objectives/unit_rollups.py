@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from okrplatform.org.models import OrgUnit
@@ -328,8 +328,12 @@ CONFIDENCE_SQL_PARTS = {
 
 # The check-ins of each cycle's trend summed and counted per unit and day, then per week (a row
 # per unit and week however many check-ins), then added up over each unit's subtree. ``recent``
-# keeps to the check-ins of some trend before any join: most of them are older.
-UNIT_CONFIDENCE_WEEKS_SQL = """
+# keeps to the check-ins of some trend before any join: most of them are older. Into a table of
+# the transaction's own, so that only the weeks that differ from it are written below (a full
+# run rewriting ten thousand unchanged rows would cost more than computing them, and leave as
+# many dead ones); PostgreSQL may compute a table's contents in parallel, an INSERT's not.
+FRESH_CONFIDENCE_WEEKS_SQL = """
+CREATE TEMPORARY TABLE {fresh} AS
 WITH RECURSIVE
 windows(cycle_id, since, until) AS (VALUES {windows}),
 days(unit_id, cycle_id, day, confidence_sum, check_in_count) AS (
@@ -354,16 +358,37 @@ subtree(ancestor_id, unit_id) AS (
     SELECT subtree.ancestor_id, child.id
     FROM subtree JOIN {unit} child ON child.parent_id = subtree.unit_id
 )
-INSERT INTO {confidence_week} ({confidence_columns})
 SELECT
-    subtree.ancestor_id, own.cycle_id, own.week,
-    SUM(own.confidence_sum), SUM(own.check_in_count), %s
+    subtree.ancestor_id AS unit_id, own.cycle_id AS cycle_id, own.week AS week,
+    SUM(own.confidence_sum) AS confidence_sum, SUM(own.check_in_count) AS check_in_count
 FROM subtree JOIN own ON own.unit_id = subtree.unit_id
 GROUP BY subtree.ancestor_id, own.cycle_id, own.week
-{confidence_upsert}
 """
 
-STALE_CONFIDENCE_WEEKS_SQL = "DELETE FROM {confidence_week} WHERE computed_at <> %s"
+SAME_WEEK = "w.unit_id = f.unit_id AND w.cycle_id = f.cycle_id AND w.week = f.week"
+# The weeks whose figures changed, the weeks new, and the weeks gone.
+MERGE_CONFIDENCE_WEEKS_SQL = [
+    "CREATE INDEX {fresh}_week ON {fresh} (unit_id, cycle_id, week)",
+    """
+UPDATE {confidence_week} SET
+    confidence_sum = f.confidence_sum, check_in_count = f.check_in_count, computed_at = %s
+FROM {fresh} f
+WHERE {confidence_week}.unit_id = f.unit_id AND {confidence_week}.cycle_id = f.cycle_id
+    AND {confidence_week}.week = f.week
+    AND ({confidence_week}.confidence_sum <> f.confidence_sum
+        OR {confidence_week}.check_in_count <> f.check_in_count)
+""",
+    """
+INSERT INTO {confidence_week} ({confidence_columns})
+SELECT f.unit_id, f.cycle_id, f.week, f.confidence_sum, f.check_in_count, %s FROM {fresh} f
+WHERE NOT EXISTS (SELECT 1 FROM {confidence_week} w WHERE {same_week})
+""",
+    "DELETE FROM {confidence_week} WHERE NOT EXISTS ("
+    "SELECT 1 FROM {fresh} f WHERE f.unit_id = {confidence_week}.unit_id"
+    " AND f.cycle_id = {confidence_week}.cycle_id AND f.week = {confidence_week}.week)",
+    "DROP TABLE {fresh}",
+]
+FRESH_TABLE = "unit_confidence_fresh"
 
 
 def _merged(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -379,36 +404,37 @@ def _merged(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, dat
 
 def refresh_unit_confidence_weeks() -> None:
     """Sum and count the confidence of the check-ins below every unit per cycle and week of its
-    trend; drop the weeks no longer found."""
+    trend; write the weeks that changed, drop the weeks no longer found."""
     adapt = connection.ops.adapt_datetimefield_value
     now = adapt(timezone.now())
-    with connection.cursor() as cursor:
-        between = {cycle.pk: _check_ins_between(cycle) for cycle in Cycle.objects.only("end_date")}
-        if between:
-            _unit_type, cycle_type = _id_types()
-            moment = _typed("timestamp with time zone")
-            ranges = _merged(list(between.values()))
-            sql = UNIT_CONFIDENCE_WEEKS_SQL.format(
-                windows=", ".join(
-                    [f"(CAST(%s AS {cycle_type}), {moment}, {moment})"] * len(between)
-                ),
-                recent=" OR ".join(["(c.created_at >= %s AND c.created_at < %s)"] * len(ranges)),
-                day=CHECK_IN_DAY[connection.vendor],
-                week_of_day=WEEK_OF_DAY[connection.vendor],
-                **TABLES,
-                **CONFIDENCE_SQL_PARTS,
-            )
-            params = [
-                *(
-                    value
-                    for pk, (since, until) in between.items()
-                    for value in (pk, adapt(since), adapt(until))
-                ),
-                *(adapt(instant) for start_end in ranges for instant in start_end),
-                now,
-            ]
-            cursor.execute(sql, params)
-        cursor.execute(STALE_CONFIDENCE_WEEKS_SQL.format(**TABLES), [now])
+    between = {cycle.pk: _check_ins_between(cycle) for cycle in Cycle.objects.only("end_date")}
+    if not between:
+        UnitConfidenceWeek.objects.all().delete()
+        return
+    _unit_type, cycle_type = _id_types()
+    moment = _typed("timestamp with time zone")
+    ranges = _merged(list(between.values()))
+    parts = {"fresh": FRESH_TABLE, "same_week": SAME_WEEK, **TABLES, **CONFIDENCE_SQL_PARTS}
+    fresh = FRESH_CONFIDENCE_WEEKS_SQL.format(
+        windows=", ".join([f"(CAST(%s AS {cycle_type}), {moment}, {moment})"] * len(between)),
+        recent=" OR ".join(["(c.created_at >= %s AND c.created_at < %s)"] * len(ranges)),
+        day=CHECK_IN_DAY[connection.vendor],
+        week_of_day=WEEK_OF_DAY[connection.vendor],
+        **parts,
+    )
+    fresh_params = [
+        *(
+            value
+            for pk, (since, until) in between.items()
+            for value in (pk, adapt(since), adapt(until))
+        ),
+        *(adapt(instant) for start_end in ranges for instant in start_end),
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(fresh, fresh_params)
+        for statement in MERGE_CONFIDENCE_WEEKS_SQL:
+            sql = statement.format(**parts)
+            cursor.execute(sql, [now] * sql.count("%s"))
 
 
 # The trend's weeks of the units in ``touched`` (a unit and the units above it) for one cycle,
