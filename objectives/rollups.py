@@ -442,9 +442,9 @@ def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
 
     Two round trips whatever the size of the organisation: one reads the chain of objectives
     above the KR, one sends every statement that follows from it (PostgreSQL takes them as one
-    batch, its own transaction): the KR, each objective of the chain nearest first, their
-    statuses, the rollups of the units above in one set-based statement and their weekly
-    confidence in another.
+    batch, its own transaction): the KR, the progress of each objective of the chain in one
+    recursive statement, their statuses, the rollups of the units above in one set-based
+    statement and their weekly confidence in another.
     """
     on = on or timezone.localdate()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -457,7 +457,11 @@ def rollup_after_check_in(key_result_id: int, on: date | None = None) -> None:
         _rollup_chain(objective_chain(key_result_id), key_result_id, on, own_transaction=False)
 
 
-def _rollup_chain(chain: ObjectiveChain, key_result_id: int, on: date, *, own_transaction: bool):
+def _rollup_chain(
+    chain: ObjectiveChain, key_result_id: int, on: date, *, own_transaction: bool
+) -> None:
+    """Everything that follows from the chain, in one batch; ``own_transaction``: the batch
+    is the transaction (PostgreSQL outside an atomic block)."""
     if not chain.objectives:
         return  # deleted since the check-in: nothing left to roll up
     chain_progress = _sql(
