@@ -755,7 +755,12 @@ class UnitConfidenceWeek(models.Model):
         db_index=False,  # unit_confidence_one_per_week starts with it
     )
     cycle = models.ForeignKey(
-        Cycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="+"
+        Cycle,
+        verbose_name=_("cycle"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        # Read by unit first; SQLite, without statistics, would read a cycle's every week.
+        db_index=False,
     )
     week = models.DateField(_("week"), help_text=_("The Monday the week starts on."))
     confidence_sum = models.PositiveIntegerField(_("sum of confidence"))

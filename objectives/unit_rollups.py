@@ -442,6 +442,8 @@ def refresh_unit_confidence_weeks() -> None:
 # contributes the check-ins of its own objectives and the stored weeks of its untouched
 # children, and each touched unit's weeks sum the contributions of the touched units in its
 # subtree. A new check-in only adds to a week (check-ins are never deleted): no week goes away.
+# CROSS JOIN keeps SQLite to that order (from the few units to their children's weeks); to
+# PostgreSQL it is an inner join like any other.
 UNIT_CONFIDENCE_WEEKS_ABOVE_SQL = """
 WITH
 touched(unit_id) AS (VALUES {touched}),
@@ -456,11 +458,9 @@ parts(unit_id, week, confidence_sum, check_in_count) AS (
     GROUP BY touched.unit_id, {week}
     UNION ALL
     SELECT touched.unit_id, w.week, w.confidence_sum, w.check_in_count
-    FROM touched
-    JOIN {unit} child ON child.parent_id = touched.unit_id
-    JOIN {confidence_week} w
-        ON w.unit_id = child.id AND w.cycle_id = %s AND w.week >= %s AND w.week <= %s
-    WHERE child.id NOT IN (SELECT unit_id FROM touched)
+    FROM touched CROSS JOIN {unit} child CROSS JOIN {confidence_week} w
+    WHERE child.parent_id = touched.unit_id AND child.id NOT IN (SELECT unit_id FROM touched)
+        AND w.unit_id = child.id AND w.cycle_id = %s AND w.week >= %s AND w.week <= %s
 )
 INSERT INTO {confidence_week} ({confidence_columns})
 SELECT

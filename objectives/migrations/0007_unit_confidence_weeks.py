@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('confidence_sum', models.PositiveIntegerField(verbose_name='sum of confidence')),
                 ('check_in_count', models.PositiveIntegerField(verbose_name='check-ins')),
                 ('computed_at', models.DateTimeField(verbose_name='computed')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='objectives.cycle', verbose_name='cycle')),
+                ('cycle', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='objectives.cycle', verbose_name='cycle')),
                 ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='confidence_weeks', to='alignment.orgunit', verbose_name='unit')),
             ],
             options={
