@@ -38,41 +38,49 @@ from okrplatform.org.services import org_unit_store
 
 
 class NamedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
+    id = serializers.IntegerField(help_text="Its id, as in its address.")
+    code = serializers.CharField(help_text="Its code, e.g. `emea-logistics` or `2026-q4`.")
+    name = serializers.CharField(help_text="Its name as people read it.")
 
 
 class StatusCountsSerializer(serializers.Serializer):
-    on_track = serializers.IntegerField()
-    at_risk = serializers.IntegerField()
-    off_track = serializers.IntegerField()
-    no_progress = serializers.IntegerField()
+    on_track = serializers.IntegerField(help_text="Objectives on track.")
+    at_risk = serializers.IntegerField(help_text="Objectives at risk.")
+    off_track = serializers.IntegerField(help_text="Objectives off track.")
+    no_progress = serializers.IntegerField(
+        help_text="Objectives with nothing measured yet (not started or no progress)."
+    )
 
 
 class HealthCountsSerializer(serializers.Serializer):
-    on_target = serializers.IntegerField()
-    warning = serializers.IntegerField()
-    critical = serializers.IntegerField()
-    stale = serializers.IntegerField()
-    no_data = serializers.IntegerField()
+    on_target = serializers.IntegerField(help_text="KPIs on target.")
+    warning = serializers.IntegerField(help_text="KPIs past their warning threshold.")
+    critical = serializers.IntegerField(help_text="KPIs past their critical threshold.")
+    stale = serializers.IntegerField(help_text="KPIs without a recent measurement.")
+    no_data = serializers.IntegerField(help_text="KPIs never measured.")
 
 
 class UnitSummarySerializer(serializers.Serializer):
-    unit = NamedSerializer()
-    cycle = NamedSerializer()
+    unit = NamedSerializer(help_text="The unit the figures are for (with every unit below it).")
+    cycle = NamedSerializer(help_text="The cycle the figures are for.")
     rollup = serializers.FloatField(
         allow_null=True, help_text="Mean progress (0–1) of the objectives of the unit and below."
     )
     alignment_index = serializers.FloatField(
         allow_null=True, help_text="Share (0–1) of those objectives that are aligned."
     )
-    objective_count = serializers.IntegerField()
-    aligned_count = serializers.IntegerField()
-    objectives_by_status = StatusCountsSerializer()
-    kpi_count = serializers.IntegerField()
-    kpis_by_health = HealthCountsSerializer()
-    computed_at = serializers.DateTimeField(allow_null=True)
+    objective_count = serializers.IntegerField(
+        help_text="The objectives of the unit and below in the cycle (archived ones left out)."
+    )
+    aligned_count = serializers.IntegerField(help_text="How many of them are aligned.")
+    objectives_by_status = StatusCountsSerializer(help_text="Those objectives by status.")
+    kpi_count = serializers.IntegerField(help_text="The active KPIs of the unit and below.")
+    kpis_by_health = HealthCountsSerializer(help_text="Those KPIs by health.")
+    computed_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the rollup was last computed (ISO 8601, UTC); null when it never was "
+        "(the figures are then 0 and null).",
+    )
 
 
 def unit_summary(unit: OrgUnit, cycle: Cycle) -> dict:
@@ -111,7 +119,20 @@ class UnitSummaryView(APIView):
             "Rollup progress, alignment index and objectives by status of the unit and every "
             "unit below it, and the health of their KPIs. Without `cycle`, the current quarter."
         ),
-        parameters=[OpenApiParameter("cycle", OpenApiTypes.INT, required=False)],
+        parameters=[
+            OpenApiParameter(
+                "cycle",
+                OpenApiTypes.INT,
+                required=False,
+                description="The cycle's id; without it, the current quarter.",
+            ),
+            OpenApiParameter(
+                "id",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description="The unit's id, as in its address (`/api/v1/org-units/{id}/`).",
+            ),
+        ],
         responses=UnitSummarySerializer,
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -140,7 +161,13 @@ class ParentUnitField(UnitField):
 class OrgUnitSerializer(VersionedSerializer):
     url = SelfLink(view_name="orgunit-detail")
     parent = ParentUnitField(required=False, allow_null=True)
-    parent_url = Link(source="parent", view_name="orgunit-detail", read_only=True, allow_null=True)
+    parent_url = Link(
+        source="parent",
+        view_name="orgunit-detail",
+        read_only=True,
+        allow_null=True,
+        help_text="The address of the unit above; null at the top of the organisation.",
+    )
     lead = PersonField(
         required=False, allow_null=True, help_text="The username of the person who leads it."
     )
@@ -237,7 +264,11 @@ class CycleSerializer(VersionedSerializer):
 
 
 class OrgUnitFilter(django_filters.FilterSet):
-    parent = KeyOrIdFilter(queryset=units_seen, label=gettext_lazy("Parent (code or id)"))
+    parent = KeyOrIdFilter(
+        queryset=units_seen,
+        label=gettext_lazy("Parent (code or id)"),
+        help_text="Units directly below this one: its code, e.g. `emea`, or its id.",
+    )
     code = django_filters.CharFilter(label=gettext_lazy("Code"))
 
     class Meta:
@@ -245,9 +276,24 @@ class OrgUnitFilter(django_filters.FilterSet):
         fields = ["kind", "parent", "code"]
 
 
+# Codes the demo organisation (`manage.py load_demo`) does not use yet: creating them succeeds.
+class CycleFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        choices=Cycle.Kind.choices, help_text="Only cycles of this kind."
+    )
+    state = django_filters.ChoiceFilter(
+        choices=Cycle.State.choices, help_text="Only cycles in this state."
+    )
+    code = django_filters.CharFilter(help_text="The cycle with this code, e.g. `2026-q4`.")
+
+    class Meta:
+        model = Cycle
+        fields = ["kind", "state", "code"]
+
+
 UNIT_EXAMPLE = {
-    "code": "emea-last-mile",
-    "name": "Last-Mile Delivery EMEA",
+    "code": "emea-cross-border",
+    "name": "Cross-Border Parcels EMEA",
     "kind": "team",
     "parent": "emea-logistics",
     "lead": "anna",
@@ -257,12 +303,12 @@ UNIT_EXAMPLE = {
     "currency": "EUR",
 }
 CYCLE_EXAMPLE = {
-    "code": "2027-q1",
-    "name": "Q1 2027",
+    "code": "2027-q2",
+    "name": "Q2 2027",
     "kind": "quarter",
-    "parent": "fy-2027",
-    "start_date": "2027-01-01",
-    "end_date": "2027-03-31",
+    "parent": "fy2027",
+    "start_date": "2027-04-01",
+    "end_date": "2027-06-30",
     "state": "planning",
 }
 
@@ -356,7 +402,7 @@ class OrgUnitViewSet(
 class CycleViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CycleSerializer
     queryset = Cycle.objects.select_related("parent").all()
-    filterset_fields = ["kind", "state", "code"]
+    filterset_class = CycleFilter
     ordering_fields = ["start_date", "code", "id"]
     ordering = ["start_date", "id"]
     object_permissions = {

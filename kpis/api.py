@@ -126,6 +126,10 @@ class KPISerializer(VersionedSerializer):
             "latest_value": {"help_text": "The value of the latest period measured."},
             "latest_period": {"help_text": "The first day of the latest period measured."},
             "health": {"help_text": "From the latest value against the thresholds, or stale."},
+            "updated_at": {
+                "help_text": "When its definition or latest value last changed (ISO 8601, UTC); "
+                "`updated_since` filters by it."
+            },
         }
 
     def _trend(self, kpi: KPI):
@@ -160,13 +164,26 @@ class MeasurementSerializer(serializers.ModelSerializer):
     kpi = VisibleKPIField(
         slug_field="code", queryset=KPI.objects.all(), help_text="The KPI's code."
     )
-    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
+    kpi_url = Link(
+        source="kpi",
+        view_name="kpi-detail",
+        read_only=True,
+        help_text="The address of the KPI in the API.",
+    )
     period = serializers.DateField(
         help_text="Any day of the period; it is stored as the period's first day."
     )
-    value = serializers.DecimalField(max_digits=20, decimal_places=4)
+    value = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        help_text="The KPI's value for the period, in its `unit_label`, as a decimal string "
+        "with up to 4 decimals, e.g. `7.84`.",
+    )
     recorded_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="The username of who sent it; null when a system job or the demo did.",
     )
 
     class Meta:
@@ -184,6 +201,17 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "recorded_at",
         ]
         read_only_fields = ["source", "recorded_by", "recorded_at"]
+        extra_kwargs = {
+            "note": {"help_text": "What explains the value, e.g. a depot closed; may be empty."},
+            "source": {
+                "help_text": "How it arrived: `api`, `manual` (entered on the pages) or "
+                "`import` (a spreadsheet)."
+            },
+            "recorded_at": {
+                "help_text": "When it was recorded or last changed (ISO 8601, UTC); "
+                "`updated_since` filters by it."
+            },
+        }
         # One per KPI and period is kept by the upsert, not refused: a period sent again
         # updates it, as in the bulk route.
         validators: list = []
@@ -209,8 +237,15 @@ class MeasurementRecordedSerializer(MeasurementSerializer):
 class BulkItemSerializer(serializers.Serializer):
     kpi = serializers.CharField(help_text="The KPI's code: its stable external key.")
     period = serializers.DateField(help_text="Any day of the period, as YYYY-MM-DD.")
-    value = serializers.DecimalField(max_digits=20, decimal_places=4)
-    note = serializers.CharField(required=False, allow_blank=True)
+    value = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        help_text="The value for the period, as a decimal string (or number) with up to 4 "
+        "decimals, e.g. `51200` or `7.84`.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, help_text="What explains the value; may be left out."
+    )
 
 
 class BulkRequestSerializer(serializers.Serializer):
@@ -218,21 +253,28 @@ class BulkRequestSerializer(serializers.Serializer):
 
 
 class BulkResultSerializer(serializers.Serializer):
-    received = serializers.IntegerField()
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
+    received = serializers.IntegerField(help_text="How many items the batch held.")
+    created = serializers.IntegerField(help_text="Periods that had no value yet.")
+    updated = serializers.IntegerField(
+        help_text="Periods whose value or note changed (the earlier value stays in history)."
+    )
+    unchanged = serializers.IntegerField(help_text="Periods sent again with the same value.")
 
 
 class BulkProblemSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="The item's position in `items`, from 0.")
-    field = serializers.CharField()
-    message = serializers.CharField()
+    index = serializers.IntegerField(
+        help_text="The item's position in `items`, from 0; -1 for the batch as a whole."
+    )
+    field = serializers.CharField(
+        help_text="The item's field at fault: `kpi`, `period`, `value`, `note`, `item` (not "
+        "an object) or `items` (the batch)."
+    )
+    message = serializers.CharField(help_text="What is wrong, in words.")
 
 
 class BulkErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = BulkProblemSerializer(many=True)
+    detail = serializers.CharField(help_text="How many problems, and that nothing was saved.")
+    errors = BulkProblemSerializer(many=True, help_text="Every problem, by item and field.")
 
 
 # How nearly every value arrives: plain digits within the stored precision. Matching the text
@@ -315,9 +357,10 @@ def bulk_inputs(items, request) -> tuple[list[MeasurementInput], list[dict]]:
     return inputs, problems
 
 
+# A code the demo organisation (`manage.py load_demo`) does not use yet: creating it succeeds.
 KPI_EXAMPLE = {
-    "code": "emea-delivery-throughput",
-    "name": "Delivery volume throughput",
+    "code": "emea-daily-throughput",
+    "name": "Daily delivery throughput",
     "definition": "Parcels delivered per day across the region's depots.",
     "unit": "emea-logistics",
     "owner": "lukas",
@@ -483,6 +526,23 @@ class MeasurementViewSet(
             200: BulkResultSerializer,
             400: OpenApiResponse(BulkErrorSerializer, description="Nothing was saved."),
         },
+        examples=[
+            OpenApiExample(
+                "A week of two KPIs",
+                value={
+                    "items": [
+                        {
+                            "kpi": "emea-delivery-throughput",
+                            "period": "2026-11-16",
+                            "value": "51200",
+                            "note": "Peak season starts.",
+                        },
+                        {"kpi": "emea-last-mile-cost", "period": "2026-11-16", "value": "7.84"},
+                    ]
+                },
+                request_only=True,
+            )
+        ],
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request) -> Response:

@@ -41,6 +41,7 @@ class KPIFilter(UnitScopedFilterSet):
         queryset=User.objects.filter(owned_kpis__isnull=False).distinct(),
         key="username",
         label=_("Owner"),
+        help_text="The owner's username, e.g. `lukas`, or their id.",
     )
 
     class Meta:
@@ -60,7 +61,11 @@ class KPIApiFilter(KPIFilter):
 
 
 class MeasurementFilter(django_filters.FilterSet):
-    kpi = KeyOrIdFilter(queryset=kpis_seen, label=_("KPI (code or id)"))
+    kpi = KeyOrIdFilter(
+        queryset=kpis_seen,
+        label=_("KPI (code or id)"),
+        help_text="The KPI's code, e.g. `emea-delivery-throughput`, or its id.",
+    )
     period_after = django_filters.DateFilter(
         field_name="period", lookup_expr="gte", label=_("Periods from")
     )

@@ -141,10 +141,26 @@ class WithPossibleConflicts(serializers.Serializer):
 
 
 class GradeSerializer(serializers.Serializer):
-    score = serializers.DecimalField(max_digits=3, decimal_places=2)
-    is_success = serializers.BooleanField(required=False)
-    miss_cause = serializers.CharField(required=False, allow_blank=True)
-    reason = serializers.CharField(allow_blank=True)
+    score = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        help_text="The grade from 0.00 to 1.00, as a decimal string, e.g. `0.70`.",
+    )
+    is_success = serializers.BooleanField(
+        required=False,
+        help_text="Objectives only: whether the score reaches the success mark (0.7 for "
+        "aspirational, 1.0 for committed objectives).",
+    )
+    miss_cause = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Objectives only: why it was missed — `execution` (not delivered) or "
+        "`strategy` (delivered, the outcome did not move); empty when it succeeded or none "
+        "was given.",
+    )
+    reason = serializers.CharField(
+        allow_blank=True, help_text="Why this grade, in the reviewer's words; may be empty."
+    )
 
 
 class CycleField(KeyField):
@@ -177,10 +193,20 @@ class VisibleKeyResultField(serializers.PrimaryKeyRelatedField):
 class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
     url = SelfLink(view_name="objective-detail")
     unit = UnitField()
-    unit_url = Link(source="unit", view_name="orgunit-detail", read_only=True)
+    unit_url = Link(
+        source="unit",
+        view_name="orgunit-detail",
+        read_only=True,
+        help_text="The address of its unit in the API.",
+    )
     cycle = CycleField()
-    cycle_url = Link(source="cycle", view_name="cycle-detail", read_only=True)
-    owner = PersonField()
+    cycle_url = Link(
+        source="cycle",
+        view_name="cycle-detail",
+        read_only=True,
+        help_text="The address of its cycle in the API.",
+    )
+    owner = PersonField(help_text="The username of the person who answers for it, e.g. `lukas`.")
     parent = VisibleObjectiveField(
         queryset=Objective.objects.all(),
         required=False,
@@ -188,19 +214,39 @@ class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
         help_text="The id of the objective one level up this one aligns to.",
     )
     parent_url = Link(
-        source="parent", view_name="objective-detail", read_only=True, allow_null=True
+        source="parent",
+        view_name="objective-detail",
+        read_only=True,
+        allow_null=True,
+        help_text="The address of the objective it aligns to; null at the top.",
     )
-    key_results = Link(many=True, read_only=True, view_name="keyresult-detail")
+    key_results = Link(
+        many=True,
+        read_only=True,
+        view_name="keyresult-detail",
+        help_text="The addresses of its key results, in the order they were added.",
+    )
     progress = serializers.FloatField(
         read_only=True, allow_null=True, help_text="0 to 1; null while nothing is measured."
     )
-    status_label = ChoiceLabel(Status, source="status")
+    status_label = ChoiceLabel(
+        Status, source="status", help_text="The status in words, in the reader's language."
+    )
     expected_progress = serializers.SerializerMethodField(
         help_text="The elapsed share of the cycle, 0 to 1."
     )
-    is_aligned = serializers.BooleanField(read_only=True)
-    archived = serializers.SerializerMethodField()
-    grade = serializers.SerializerMethodField(help_text="The final grade, once graded.")
+    is_aligned = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether it contributes to the strategy: it aligns to an objective one "
+        "level up (or is a top-level objective itself). Computed by the rollups.",
+    )
+    archived = serializers.SerializerMethodField(
+        help_text="Archived objectives (`DELETE`) leave every figure; `POST …/restore/` brings "
+        "them back. Lists leave them out unless `archived` is given."
+    )
+    grade = serializers.SerializerMethodField(
+        help_text="The final grade given at the close of its cycle; null until graded."
+    )
 
     class Meta:
         model = Objective
@@ -238,6 +284,47 @@ class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
         ]
         read_only_fields = ["status", "catchball", "deployed_from", "created_at", "updated_at"]
         list_serializer_class = _ConflictsOfPage
+        extra_kwargs = {
+            "title": {"help_text": "What the objective sets out to achieve, in one sentence."},
+            "description": {"help_text": "Why it matters and what is in scope; may be empty."},
+            "level": {
+                "help_text": "`breakthrough` (multi-year, in a plan cycle), `annual` (in a "
+                "year) or `quarterly` (in a quarter)."
+            },
+            "kind": {
+                "help_text": "`committed` (expected in full: success at a grade of 1.0) or "
+                "`aspirational` (a stretch: success at 0.7)."
+            },
+            "perspective": {
+                "help_text": "The Balanced Scorecard perspective: `financial`, `customer`, "
+                "`internal_process` or `learning_growth`."
+            },
+            "progress_source": {
+                "help_text": "Where its progress comes from: `key_results` (their weighted "
+                "progress) or `children` (the objectives aligned to it)."
+            },
+            "weight": {
+                "help_text": "How much it counts in its parent's progress, a positive decimal "
+                "string, e.g. `1.00`."
+            },
+            "status": {
+                "help_text": "Its progress against the time elapsed in its cycle: `on_track`, "
+                "`at_risk`, `off_track`, `not_started` or `no_progress`. Computed."
+            },
+            "catchball": {
+                "help_text": "Where its negotiation with the unit above stands: `none`, "
+                "`proposed`, `returned` or `agreed`. Changed on the pages only."
+            },
+            "deployed_from": {
+                "help_text": "The id of the objective this one is a local copy of (deployed "
+                "to this unit); null when it is not a copy."
+            },
+            "created_at": {"help_text": "When it was created (ISO 8601, UTC)."},
+            "updated_at": {
+                "help_text": "When it was last changed (ISO 8601, UTC); `updated_since` filters "
+                "by it."
+            },
+        }
 
     def get_expected_progress(self, objective: Objective) -> float:
         # A page holds a handful of cycles: worked out once per cycle, not per row.
@@ -280,8 +367,13 @@ class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
 
 class KeyResultSerializer(VersionedSerializer):
     url = SelfLink(view_name="keyresult-detail")
-    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
-    owner = PersonField()
+    objective_url = Link(
+        source="objective",
+        view_name="objective-detail",
+        read_only=True,
+        help_text="The address of its objective in the API.",
+    )
+    owner = PersonField(help_text="The username of the person who checks in on it, e.g. `anna`.")
     driving_kpi = VisibleKPIField(
         slug_field="code",
         queryset=KPI.objects.all(),
@@ -290,8 +382,13 @@ class KeyResultSerializer(VersionedSerializer):
         help_text="The code of the KPI whose measurements this key result takes.",
     )
     progress = serializers.FloatField(read_only=True, help_text="0 to 1.")
-    status_label = ChoiceLabel(Status, source="status")
-    grade = serializers.SerializerMethodField()
+    status_label = ChoiceLabel(
+        Status, source="status", help_text="The status in words, in the reader's language."
+    )
+    grade = serializers.SerializerMethodField(
+        help_text="The grade given at the close of its cycle (`score`, `reason`); null until "
+        "graded."
+    )
 
     class Meta:
         model = KeyResult
@@ -328,6 +425,53 @@ class KeyResultSerializer(VersionedSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "objective": {
+                "help_text": "The id of the objective it measures; it stays with it (an update "
+                "may not move it)."
+            },
+            "title": {"help_text": "What is measured, e.g. “Cost per parcel below 7.60 EUR”."},
+            "metric_type": {
+                "help_text": "`number`, `percentage`, `currency` or `boolean` (yes/no: start 0, "
+                "target 1)."
+            },
+            "unit_label": {
+                "help_text": "Shown after the numbers, e.g. `%`, `EUR`, `orders`; may be empty."
+            },
+            "direction": {
+                "help_text": "`increase` or `decrease` (from `start_value` to `target_value`), "
+                "`stay_above` or `stay_below` (`target_value` is a threshold to hold)."
+            },
+            "start_value": {
+                "help_text": "The value at the start, as a decimal string; required to "
+                "increase or decrease, null otherwise allowed."
+            },
+            "target_value": {
+                "help_text": "The value aimed at (or the threshold to hold), as a decimal string; "
+                "above the start to increase, below it to decrease."
+            },
+            "weight": {
+                "help_text": "How much it counts in its objective's progress, a positive "
+                "decimal string, e.g. `1.00`."
+            },
+            "current_value": {
+                "help_text": "The value of its latest check-in (by `checked_in_at`), as a "
+                "decimal string; null before the first."
+            },
+            "confidence": {"help_text": "0 (no chance) to 10 (certain), from the latest check-in."},
+            "last_check_in_at": {
+                "help_text": "When its latest check-in was true (ISO 8601, UTC); null before "
+                "the first."
+            },
+            "status": {
+                "help_text": "Its progress against the time elapsed in the cycle: `on_track`, "
+                "`at_risk`, `off_track`, `not_started` or `no_progress`. Computed."
+            },
+            "created_at": {"help_text": "When it was added (ISO 8601, UTC)."},
+            "updated_at": {
+                "help_text": "When it was last changed, by an edit or a check-in (ISO 8601, UTC)."
+            },
+        }
 
     @extend_schema_field(GradeSerializer(allow_null=True))
     def get_grade(self, key_result: KeyResult) -> dict | None:
@@ -351,14 +495,24 @@ class KeyResultSerializer(VersionedSerializer):
 
 class CheckInSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="checkin-detail")
-    key_result_url = Link(source="key_result", view_name="keyresult-detail", read_only=True)
+    key_result_url = Link(
+        source="key_result",
+        view_name="keyresult-detail",
+        read_only=True,
+        help_text="The address of the key result in the API.",
+    )
     author = serializers.SlugRelatedField(
         slug_field="username",
         read_only=True,
         allow_null=True,
         help_text="Empty when the system checked in from a KPI.",
     )
-    confidence = serializers.IntegerField(min_value=0, max_value=10)
+    confidence = serializers.IntegerField(
+        min_value=0,
+        max_value=10,
+        help_text="How likely the target is met: 0 (no chance) to 10 (certain). 3 or less "
+        "needs a note.",
+    )
     checked_in_at = serializers.DateTimeField(
         source="created_at",
         required=False,
@@ -385,6 +539,19 @@ class CheckInSerializer(serializers.ModelSerializer):
         read_only_fields = ["author", "source", "created_at"]
         extra_kwargs = {
             "created_at": {"help_text": "The same moment as `checked_in_at` (older name)."},
+            "key_result": {"help_text": "The id of the key result checked in on."},
+            "value": {
+                "help_text": "The key result's value at that moment, as a decimal string in its "
+                "unit, e.g. `7.84`; for yes/no key results `0` or `1`."
+            },
+            "note": {
+                "help_text": "Progress, blockers, next steps; required when the check-in leaves "
+                "it off track or with confidence 3 or less."
+            },
+            "source": {
+                "help_text": "How it arrived: `api`, `manual` (a person on the pages), `kpi` "
+                "(taken from the driving KPI) or `import`."
+            },
         }
 
 
@@ -392,8 +559,12 @@ class InitiativeSerializer(VersionedSerializer):
     url = SelfLink(view_name="initiative-detail")
     unit = UnitField()
     cycle = CycleField()
-    owner = PersonField()
-    key_results = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    owner = PersonField(help_text="The username of the person who drives it, e.g. `lukas`.")
+    key_results = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text="The ids of the key results it drives (linked on the pages).",
+    )
 
     class Meta:
         model = Initiative
@@ -414,6 +585,18 @@ class InitiativeSerializer(VersionedSerializer):
             "version",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "title": {"help_text": "The piece of work, e.g. “Dynamic route planning pilot”."},
+            "description": {"help_text": "What is done and by whom; may be empty."},
+            "state": {"help_text": "`proposed`, `in_progress`, `on_hold`, `done` or `cancelled`."},
+            "start_date": {"help_text": "Its first day (YYYY-MM-DD); null if not planned."},
+            "due_date": {
+                "help_text": "The day it is due (YYYY-MM-DD), not before `start_date`; null if "
+                "open-ended."
+            },
+            "created_at": {"help_text": "When it was added (ISO 8601, UTC)."},
+            "updated_at": {"help_text": "When it was last changed (ISO 8601, UTC)."},
+        }
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -426,12 +609,78 @@ class InitiativeSerializer(VersionedSerializer):
         return attrs
 
 
+# The examples name the demo organisation (`manage.py load_demo`): objective 15 is EMEA
+# Logistics' “Reduce last-mile delivery cost by 15%” in the current quarter.
+OBJECTIVE_EXAMPLE = {
+    "title": "Deliver 95% of parcels at the first attempt",
+    "description": "Failed first attempts cost a second trip and an unhappy customer.",
+    "unit": "emea-last-mile",
+    "cycle": "2026-q4",
+    "owner": "anna",
+    "level": "quarterly",
+    "kind": "committed",
+    "perspective": "customer",
+    "parent": 15,
+    "progress_source": "key_results",
+    "weight": "1.00",
+}
+KEY_RESULT_EXAMPLE = {
+    "objective": 15,
+    "title": "First-attempt delivery rate from 88% to 95%",
+    "owner": "anna",
+    "metric_type": "percentage",
+    "unit_label": "%",
+    "direction": "increase",
+    "start_value": "88",
+    "target_value": "95",
+    "weight": "1.00",
+    "driving_kpi": None,
+}
+INITIATIVE_EXAMPLE = {
+    "title": "Parcel lockers at ten Rotterdam stations",
+    "description": "Lockers take the parcels nobody was home for.",
+    "unit": "emea-last-mile",
+    "cycle": "2026-q4",
+    "owner": "anna",
+    "state": "proposed",
+    "start_date": "2026-11-02",
+    "due_date": "2026-12-18",
+}
+
+
 @extend_schema_view(
     list=extend_schema(summary="Objectives you see, with their computed figures"),
     retrieve=extend_schema(summary="An objective"),
-    create=extend_schema(summary="Create an objective (managers of its unit)"),
-    update=extend_schema(summary="Change an objective (send the version you read)"),
-    partial_update=extend_schema(summary="Change some fields (send the version you read)"),
+    create=extend_schema(
+        summary="Create an objective (managers of its unit)",
+        examples=[
+            OpenApiExample(
+                "A team objective aligned to its department's",
+                value=OBJECTIVE_EXAMPLE,
+                request_only=True,
+            )
+        ],
+    ),
+    update=extend_schema(
+        summary="Change an objective (send the version you read)",
+        examples=[
+            OpenApiExample(
+                "Made aspirational",
+                value={**OBJECTIVE_EXAMPLE, "kind": "aspirational", "version": 1},
+                request_only=True,
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields (send the version you read)",
+        examples=[
+            OpenApiExample(
+                "Reworded",
+                value={"title": "Deliver 96% of parcels at the first attempt", "version": 1},
+                request_only=True,
+            )
+        ],
+    ),
     destroy=extend_schema(
         summary="Archive an objective: it leaves every figure and stays in history"
     ),
@@ -491,9 +740,30 @@ class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="Key results you see"),
     retrieve=extend_schema(summary="A key result"),
-    create=extend_schema(summary="Add a key result to an objective (managers)"),
-    update=extend_schema(summary="Change a key result (send the version you read)"),
-    partial_update=extend_schema(summary="Change some fields (send the version you read)"),
+    create=extend_schema(
+        summary="Add a key result to an objective (managers)",
+        examples=[
+            OpenApiExample("A percentage to raise", value=KEY_RESULT_EXAMPLE, request_only=True)
+        ],
+    ),
+    update=extend_schema(
+        summary="Change a key result (send the version you read)",
+        examples=[
+            OpenApiExample(
+                "A higher target",
+                value={**KEY_RESULT_EXAMPLE, "target_value": "96", "version": 1},
+                request_only=True,
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields (send the version you read)",
+        examples=[
+            OpenApiExample(
+                "Counts double", value={"weight": "2.00", "version": 1}, request_only=True
+            )
+        ],
+    ),
     destroy=extend_schema(summary="Remove a key result that has no check-ins yet"),
 )
 class KeyResultViewSet(CachedListMixin, viewsets.ModelViewSet):
@@ -612,9 +882,31 @@ class CheckInViewSet(
 @extend_schema_view(
     list=extend_schema(summary="Initiatives of the units you see"),
     retrieve=extend_schema(summary="An initiative"),
-    create=extend_schema(summary="Start an initiative (managers of its unit)"),
-    update=extend_schema(summary="Change an initiative (send the version you read)"),
-    partial_update=extend_schema(summary="Change some fields (send the version you read)"),
+    create=extend_schema(
+        summary="Start an initiative (managers of its unit)",
+        examples=[OpenApiExample("A pilot", value=INITIATIVE_EXAMPLE, request_only=True)],
+    ),
+    update=extend_schema(
+        summary="Change an initiative (send the version you read)",
+        examples=[
+            OpenApiExample(
+                "Under way, due later",
+                value={
+                    **INITIATIVE_EXAMPLE,
+                    "state": "in_progress",
+                    "due_date": "2027-01-29",
+                    "version": 1,
+                },
+                request_only=True,
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields (send the version you read)",
+        examples=[
+            OpenApiExample("On hold", value={"state": "on_hold", "version": 1}, request_only=True)
+        ],
+    ),
     destroy=extend_schema(summary="Delete an initiative (managers of its unit)"),
 )
 class InitiativeViewSet(viewsets.ModelViewSet):
@@ -654,10 +946,27 @@ class InitiativeViewSet(viewsets.ModelViewSet):
 
 class InterventionSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="intervention-detail")
-    kpi = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
-    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
-    assignees = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    kpi = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="The code of the KPI that breached."
+    )
+    kpi_url = Link(
+        source="kpi",
+        view_name="kpi-detail",
+        read_only=True,
+        help_text="The address of the KPI in the API.",
+    )
+    objective_url = Link(
+        source="objective",
+        view_name="objective-detail",
+        read_only=True,
+        help_text="The address of the objective in the API.",
+    )
+    assignees = serializers.SlugRelatedField(
+        slug_field="username",
+        many=True,
+        read_only=True,
+        help_text="The usernames of who works on it: the KPI's owner and the objective's owner.",
+    )
 
     class Meta:
         model = Intervention
@@ -679,10 +988,39 @@ class InterventionSerializer(serializers.ModelSerializer):
             "resolved_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "objective": {"help_text": "The id of the objective the KPI leads or guards."},
+            "state": {
+                "help_text": "`open`, then `acknowledged` (someone is on it), then `resolved`."
+            },
+            "trigger_health": {
+                "help_text": "The KPI's health that opened it: `warning` or `critical`."
+            },
+            "trigger_value": {
+                "help_text": "The KPI's value that opened it, as a decimal string in the KPI's "
+                "unit."
+            },
+            "trigger_period": {
+                "help_text": "The first day of the KPI's period that opened it (YYYY-MM-DD)."
+            },
+            "opened_at": {"help_text": "When it was opened (ISO 8601, UTC)."},
+            "acknowledged_at": {"help_text": "When someone said they are on it; null until then."},
+            "recovered_at": {
+                "help_text": "When the KPI came back on target; null while it has not. It "
+                "stays open until resolved."
+            },
+            "resolved_at": {"help_text": "When it was resolved; null while it is not."},
+        }
 
 
 class NoteSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    text = serializers.CharField(
+        max_length=4000,
+        required=False,
+        allow_blank=True,
+        help_text="The note, up to 4,000 characters: required for `…/notes/`, optional (a "
+        "closing note) for `…/resolve/`.",
+    )
 
 
 @extend_schema_view(
@@ -719,7 +1057,17 @@ class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
         intervention_acknowledge(intervention=intervention, by=request.user)
         return self._respond(intervention)
 
-    @extend_schema(request=NoteSerializer, summary="Write a note for the others")
+    @extend_schema(
+        request=NoteSerializer,
+        summary="Write a note for the others",
+        examples=[
+            OpenApiExample(
+                "What is being done",
+                value={"text": "Two temporary drivers start Monday; volume back by week 50."},
+                request_only=True,
+            )
+        ],
+    )
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None) -> Response:
         intervention = self.get_object()
@@ -731,7 +1079,17 @@ class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
         intervention_add_note(intervention=intervention, author=request.user, text=text)
         return self._respond(intervention)
 
-    @extend_schema(request=NoteSerializer, summary="Resolve it, with an optional closing note")
+    @extend_schema(
+        request=NoteSerializer,
+        summary="Resolve it, with an optional closing note",
+        examples=[
+            OpenApiExample(
+                "Back on target",
+                value={"text": "Throughput above 50,000 parcels for two weeks running."},
+                request_only=True,
+            )
+        ],
+    )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None) -> Response:
         intervention = self.get_object()
@@ -790,7 +1148,11 @@ class KPILinkSerializer(serializers.ModelSerializer):
 
 
 class KPILinkFilter(django_filters.FilterSet):
-    kpi = KeyOrIdFilter(queryset=kpis_seen, label=_("KPI (code or id)"))
+    kpi = KeyOrIdFilter(
+        queryset=kpis_seen,
+        label=_("KPI (code or id)"),
+        help_text="The KPI's code, e.g. `emea-delivery-throughput`, or its id.",
+    )
     objective = IdFilter(field_name="objective", label=_("Objective (id)"))
     kind = django_filters.ChoiceFilter(choices=KPILink.Kind.choices, label=_("Kind"))
 

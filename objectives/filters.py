@@ -15,9 +15,16 @@ from .progress import Status
 
 
 class ObjectiveFilter(UnitScopedFilterSet):
-    cycle = KeyOrIdFilter(queryset=Cycle.objects.all(), label=_("Cycle (code or id)"))
+    cycle = KeyOrIdFilter(
+        queryset=Cycle.objects.all(),
+        label=_("Cycle (code or id)"),
+        help_text="The cycle's code, e.g. `2026-q4`, or its id.",
+    )
     owner = KeyOrIdFilter(
-        queryset=people_seen_by, key="username", label=_("Owner (username or id)")
+        queryset=people_seen_by,
+        key="username",
+        label=_("Owner (username or id)"),
+        help_text="The owner's username, e.g. `lukas`, or their id.",
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
     level = django_filters.ChoiceFilter(choices=Objective.Level.choices, label=_("Level"))
@@ -55,16 +62,28 @@ class KeyResultFilter(UnitScopedFilterSet):
         queryset=units_seen,
         method="filter_unit",
         label=_("Unit (code or id)"),
+        help_text="The code of the objective's unit, e.g. `emea-logistics`, or its id; with "
+        "`below=true` the units below it too.",
     )
     objective = IdFilter(field_name="objective", label=_("Objective (id)"))
     cycle = KeyOrIdFilter(
-        field_name="objective__cycle", queryset=Cycle.objects.all(), label=_("Cycle (code or id)")
+        field_name="objective__cycle",
+        queryset=Cycle.objects.all(),
+        label=_("Cycle (code or id)"),
+        help_text="The cycle's code, e.g. `2026-q4`, or its id.",
     )
     owner = KeyOrIdFilter(
-        queryset=people_seen_by, key="username", label=_("Owner (username or id)")
+        queryset=people_seen_by,
+        key="username",
+        label=_("Owner (username or id)"),
+        help_text="The owner's username, e.g. `lukas`, or their id.",
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
-    driving_kpi = KeyOrIdFilter(queryset=kpis_seen, label=_("Driven by the KPI (code or id)"))
+    driving_kpi = KeyOrIdFilter(
+        queryset=kpis_seen,
+        label=_("Driven by the KPI (code or id)"),
+        help_text="Key results driven by this KPI: its code, e.g. `stuttgart-oee`, or its id.",
+    )
     updated_since = SinceFilter("updated_at", label=_("Changed since"))
 
     class Meta:
@@ -76,7 +95,10 @@ class CheckInFilter(django_filters.FilterSet):
     key_result = IdFilter(field_name="key_result", label=_("Key result (id)"))
     objective = IdFilter(field_name="key_result__objective", label=_("Objective (id)"))
     author = KeyOrIdFilter(
-        queryset=people_seen_by, key="username", label=_("Author (username or id)")
+        queryset=people_seen_by,
+        key="username",
+        label=_("Author (username or id)"),
+        help_text="Check-ins by this person: their username, e.g. `anna`, or their id.",
     )
     source = django_filters.ChoiceFilter(choices=CheckIn.Source.choices, label=_("Source"))
     since = SinceFilter("created_at", label=_("Checked in since"))
@@ -87,9 +109,16 @@ class CheckInFilter(django_filters.FilterSet):
 
 
 class InitiativeFilter(UnitScopedFilterSet):
-    cycle = KeyOrIdFilter(queryset=Cycle.objects.all(), label=_("Cycle (code or id)"))
+    cycle = KeyOrIdFilter(
+        queryset=Cycle.objects.all(),
+        label=_("Cycle (code or id)"),
+        help_text="The cycle's code, e.g. `2026-q4`, or its id.",
+    )
     owner = KeyOrIdFilter(
-        queryset=people_seen_by, key="username", label=_("Owner (username or id)")
+        queryset=people_seen_by,
+        key="username",
+        label=_("Owner (username or id)"),
+        help_text="The owner's username, e.g. `lukas`, or their id.",
     )
     state = django_filters.ChoiceFilter(choices=Initiative.State.choices, label=_("State"))
     updated_since = SinceFilter("updated_at", label=_("Changed since"))
@@ -101,7 +130,11 @@ class InitiativeFilter(UnitScopedFilterSet):
 
 class InterventionFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=Intervention.State.choices, label=_("State"))
-    kpi = KeyOrIdFilter(queryset=kpis_seen, label=_("KPI (code or id)"))
+    kpi = KeyOrIdFilter(
+        queryset=kpis_seen,
+        label=_("KPI (code or id)"),
+        help_text="The KPI's code, e.g. `emea-delivery-throughput`, or its id.",
+    )
     objective = IdFilter(field_name="objective", label=_("Objective (id)"))
 
     class Meta:

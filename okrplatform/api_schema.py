@@ -61,3 +61,27 @@ def canonical_paths_only(endpoints: list, **kwargs) -> list:
     """The API answers under /api/v1/ and its alias /api/: the schema names each operation
     once, at its canonical address."""
     return [endpoint for endpoint in endpoints if endpoint[0].startswith(CANONICAL_PREFIX)]
+
+
+# Fields every resource or page shares, described once (a description a serializer gives wins).
+COMMON_FIELDS = {
+    "id": "Its id: stable, the last part of its address, and how bodies that take ids name it.",
+    "url": "Its own address in the API (canonical, under `/api/v1/`).",
+}
+PAGE_FIELDS = {
+    "count": "How many rows match, over all pages.",
+    "next": "The address of the next page, with the same filters; null on the last page.",
+    "previous": "The address of the previous page, with the same filters; null on the first.",
+    "results": "This page's rows: `page_size` of them (50 unless asked; at most 500).",
+}
+
+
+def describe_common_fields(result: dict, generator, request, public) -> dict:
+    """Gives the fields every resource and every page of a list shares their description,
+    where the serializer gave none."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        known = PAGE_FIELDS if name.startswith("Paginated") else COMMON_FIELDS
+        for field, schema in component.get("properties", {}).items():
+            if field in known and not schema.get("description"):
+                schema["description"] = known[field]
+    return result

@@ -84,6 +84,12 @@ class KeyOrIdFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, *args, key: str = "code", **kwargs) -> None:
         super().__init__(*args, key=key, **kwargs)
+        if self.extra.get("help_text"):
+            # The schema of an annotated filter is its annotation alone: the description
+            # (``help_text``, in English for the API's readers) must be part of it.
+            self._spectacular_annotation = {
+                "field": {"type": "string", "description": self.extra["help_text"]}
+            }
 
 
 class IdField(forms.IntegerField):

@@ -438,6 +438,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "okrplatform.api_schema.describe_errors",
+        "okrplatform.api_schema.describe_common_fields",
     ],
 }
 

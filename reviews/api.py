@@ -34,12 +34,26 @@ from .tensions import tension_decide, tension_raise
 
 class ReviewSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="review-detail")
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    cycle = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    facilitator = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
+    unit = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        help_text="The code of the unit whose review it is; its agenda covers every unit below.",
     )
-    participants = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    cycle = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="The code of the cycle it reviews."
+    )
+    facilitator = serializers.SlugRelatedField(
+        slug_field="username",
+        read_only=True,
+        allow_null=True,
+        help_text="The username of who runs the meeting; null if nobody was named.",
+    )
+    participants = serializers.SlugRelatedField(
+        slug_field="username",
+        many=True,
+        read_only=True,
+        help_text="The usernames of who takes part.",
+    )
 
     class Meta:
         model = ReviewMeeting
@@ -60,11 +74,26 @@ class ReviewSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "title": {"help_text": "What the meeting is called."},
+            "scheduled_for": {"help_text": "When it meets (ISO 8601, UTC)."},
+            "location": {"help_text": "Where it meets, a room or a call link; may be empty."},
+            "state": {
+                "help_text": "`scheduled`, then `held`, then `closed` (its decisions and "
+                "grades are a record then)."
+            },
+            "what_worked": {"help_text": "The retrospective: what worked; empty until written."},
+            "what_did_not": {"help_text": "The retrospective: what did not work."},
+            "what_we_change": {"help_text": "The retrospective: what we change next cycle."},
+            "closed_at": {"help_text": "When it was closed (ISO 8601, UTC); null while open."},
+        }
 
 
 class DecisionSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="decision-detail")
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="The username of who recorded it."
+    )
     kpis = serializers.SlugRelatedField(
         slug_field="code",
         many=True,
@@ -73,7 +102,10 @@ class DecisionSerializer(serializers.ModelSerializer):
         help_text="Codes of the KPIs it concerns: it shows on their charts.",
     )
     objectives = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Objective.objects.all(), required=False
+        many=True,
+        queryset=Objective.objects.all(),
+        required=False,
+        help_text="Ids of the objectives it concerns, of the review's unit or below.",
     )
     review = serializers.PrimaryKeyRelatedField(
         queryset=ReviewMeeting.objects.all(), help_text="The review it was taken in."
@@ -94,11 +126,25 @@ class DecisionSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["decided_by", "decided_on", "created_at"]
+        extra_kwargs = {
+            "title": {"help_text": "The decision in one line, e.g. “Second IGBT supplier”."},
+            "details": {"help_text": "What was decided and why; may be empty."},
+            "decided_on": {"help_text": "The day it was recorded (YYYY-MM-DD)."},
+            "created_at": {"help_text": "When it was recorded (ISO 8601, UTC)."},
+        }
 
 
 class ReviewFilter(django_filters.FilterSet):
-    unit = KeyOrIdFilter(queryset=units_seen, label=gettext_lazy("Unit (code or id)"))
-    cycle = KeyOrIdFilter(queryset=Cycle.objects.all(), label=gettext_lazy("Cycle (code or id)"))
+    unit = KeyOrIdFilter(
+        queryset=units_seen,
+        label=gettext_lazy("Unit (code or id)"),
+        help_text="Reviews of this unit: its code, e.g. `emea`, or its id.",
+    )
+    cycle = KeyOrIdFilter(
+        queryset=Cycle.objects.all(),
+        label=gettext_lazy("Cycle (code or id)"),
+        help_text="Reviews of this cycle: its code, e.g. `2026-q4`, or its id.",
+    )
     state = django_filters.ChoiceFilter(
         choices=ReviewMeeting.State.choices, label=gettext_lazy("State")
     )
@@ -111,11 +157,27 @@ class ReviewFilter(django_filters.FilterSet):
 class TensionFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=Tension.State.choices, label=gettext_lazy("State"))
     objective = IdFilter(field_name="objective", label=gettext_lazy("Objective (id)"))
-    kpi = KeyOrIdFilter(queryset=kpis_seen, label=gettext_lazy("KPI (code or id)"))
+    kpi = KeyOrIdFilter(
+        queryset=kpis_seen,
+        label=gettext_lazy("KPI (code or id)"),
+        help_text="Tensions of this KPI: its code, e.g. `emea-delivery-throughput`, or its id.",
+    )
 
     class Meta:
         model = Tension
         fields = ["state", "objective", "kpi"]
+
+
+class DecisionFilter(django_filters.FilterSet):
+    review = django_filters.ModelChoiceFilter(
+        queryset=ReviewMeeting.objects.all(),
+        help_text="Decisions taken in this review: its id.",
+    )
+    decided_on = django_filters.DateFilter(help_text="Decisions recorded on this day (YYYY-MM-DD).")
+
+    class Meta:
+        model = Decision
+        fields = ["review", "decided_on"]
 
 
 class ReviewPlanSerializer(serializers.Serializer):
@@ -211,7 +273,24 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="Decisions of the reviews you see"),
     retrieve=extend_schema(summary="A decision"),
     create=extend_schema(
-        summary="Record a decision taken in a review (its managers and facilitator)"
+        summary="Record a decision taken in a review (its managers and facilitator)",
+        description="Only in a review that is not closed; its KPIs and objectives must belong "
+        "to the review's unit or a unit below it.",
+        examples=[
+            OpenApiExample(
+                # Review 3 of the demo organisation (`manage.py load_demo`): EMEA's quarterly
+                # review of the current quarter, not held yet.
+                "Volume first at peak",
+                value={
+                    "review": 3,
+                    "title": "Hold throughput through the peak weeks",
+                    "details": "Cost per parcel may run 3% over plan until the end of December.",
+                    "kpis": ["emea-delivery-throughput", "emea-last-mile-cost"],
+                    "objectives": [15],
+                },
+                request_only=True,
+            )
+        ],
     ),
 )
 class DecisionViewSet(
@@ -222,7 +301,7 @@ class DecisionViewSet(
 ):
     queryset = Decision.objects.none()  # for the schema; get_queryset() answers
     serializer_class = DecisionSerializer
-    filterset_fields = ["review", "decided_on"]
+    filterset_class = DecisionFilter
     ordering_fields = ["decided_on", "id"]
     ordering = ["id"]
     object_permissions = {}
@@ -263,7 +342,12 @@ class TensionSerializer(serializers.ModelSerializer):
     objective = VisibleObjectiveField(
         queryset=Objective.objects.all(), help_text="The id of the objective in tension."
     )
-    objective_url = Link(source="objective", view_name="objective-detail", read_only=True)
+    objective_url = Link(
+        source="objective",
+        view_name="objective-detail",
+        read_only=True,
+        help_text="The address of the objective in the API.",
+    )
     key_result = VisibleKeyResultField(
         queryset=KeyResult.objects.all(),
         required=False,
@@ -275,7 +359,12 @@ class TensionSerializer(serializers.ModelSerializer):
         queryset=KPI.objects.all(),
         help_text="The code of the KPI that pulls the other way.",
     )
-    kpi_url = Link(source="kpi", view_name="kpi-detail", read_only=True)
+    kpi_url = Link(
+        source="kpi",
+        view_name="kpi-detail",
+        read_only=True,
+        help_text="The address of the KPI in the API.",
+    )
 
     class Meta:
         model = Tension

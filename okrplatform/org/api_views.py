@@ -65,6 +65,7 @@ class PersonFilter(django_filters.FilterSet):
         field_name="memberships__unit",
         distinct=True,
         label=gettext_lazy("Holds a role in the unit (code or id)"),
+        help_text="People with a role in this unit: its code, e.g. `emea-last-mile`, or its id.",
     )
     search = django_filters.CharFilter(
         method="filter_search", label=gettext_lazy("Username or name contains")
@@ -134,9 +135,16 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MembershipFilter(django_filters.FilterSet):
-    unit = KeyOrIdFilter(queryset=units_seen, label=gettext_lazy("Unit (code or id)"))
+    unit = KeyOrIdFilter(
+        queryset=units_seen,
+        label=gettext_lazy("Unit (code or id)"),
+        help_text="Roles in this unit: its code, e.g. `emea-logistics`, or its id.",
+    )
     user = KeyOrIdFilter(
-        queryset=people_seen_by, key="username", label=gettext_lazy("Person (username or id)")
+        queryset=people_seen_by,
+        key="username",
+        label=gettext_lazy("Person (username or id)"),
+        help_text="Roles of this person: their username, e.g. `anna`, or their id.",
     )
     role = django_filters.ChoiceFilter(choices=Membership.Role.choices, label=gettext_lazy("Role"))
 

@@ -25,7 +25,13 @@ class UnitScopedFilterSet(django_filters.FilterSet):
     units the person sees. ``unit_field`` is the lookup from the rows to their unit."""
 
     unit_field = "unit"
-    unit = KeyOrIdFilter(queryset=units_seen, method="filter_unit", label=_("Unit (code or id)"))
+    unit = KeyOrIdFilter(
+        queryset=units_seen,
+        method="filter_unit",
+        label=_("Unit (code or id)"),
+        help_text="The unit's code, e.g. `emea-logistics`, or its id; with `below=true` the "
+        "units below it too.",
+    )
     below = django_filters.BooleanFilter(
         method="filter_below", label=_("Include the units below the unit")
     )

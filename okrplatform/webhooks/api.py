@@ -10,7 +10,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+import django_filters
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -83,6 +84,9 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
                 "help_text": "json: our signed JSON; slack, teams: their incoming-webhook messages."
             },
             "active": {"help_text": "Off: nothing is sent, and waiting deliveries are dropped."},
+            "name": {"help_text": "What the subscription is for, as people read it."},
+            "created_at": {"help_text": "When it was made (ISO 8601, UTC)."},
+            "updated_at": {"help_text": "When it was last changed (ISO 8601, UTC)."},
         }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +107,12 @@ class SubscriptionWithSecretSerializer(WebhookSubscriptionSerializer):
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
-    delivery_id = serializers.UUIDField(source="uuid", read_only=True)
+    delivery_id = serializers.UUIDField(
+        source="uuid",
+        read_only=True,
+        help_text="The delivery's UUID, sent as the `X-OKR-Delivery` header: the same on every "
+        "retry, so a receiver can drop a repeat.",
+    )
 
     class Meta:
         model = WebhookDelivery
@@ -123,6 +132,64 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "delivered_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The delivery's id."},
+            "event_type": {"help_text": "The kind of event, e.g. `check_in.recorded`."},
+            "event_id": {
+                "help_text": "The event's UUID: the same in every subscription's delivery of it."
+            },
+            "occurred_at": {"help_text": "When the event happened (ISO 8601, UTC)."},
+            "state": {
+                "help_text": "`waiting` (to be sent or retried), `delivered`, `failed` (tried "
+                "too often) or `cancelled` (the subscription was switched off)."
+            },
+            "attempts": {"help_text": "How often it was tried so far."},
+            "last_response_code": {
+                "help_text": "The HTTP status the receiver last answered; null if it never "
+                "answered."
+            },
+            "last_response_body": {
+                "help_text": "The first 1,000 characters of the receiver's last answer; empty if none."
+            },
+            "last_error": {
+                "help_text": "Why the last try failed (a timeout, a refused address, …); empty "
+                "if it did not."
+            },
+            "next_attempt_at": {
+                "help_text": "When it is tried again (retries back off); null when no retry is due."
+            },
+            "created_at": {"help_text": "When the delivery was written (ISO 8601, UTC)."},
+            "delivered_at": {
+                "help_text": "When the receiver accepted it (a 2xx answer); null until then."
+            },
+        }
+
+
+class WebhookSubscriptionFilter(django_filters.FilterSet):
+    active = django_filters.BooleanFilter(
+        help_text="`true`: only subscriptions that send; `false`: only those switched off."
+    )
+    format = django_filters.ChoiceFilter(
+        choices=WebhookSubscription.Format.choices,
+        help_text="Only subscriptions in this message format.",
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["active", "format"]
+
+
+# A receiver on this machine: the one kind of target a test site allows (WEBHOOKS_TARGET_HOSTS);
+# in production, a public https address of the receiving system.
+SUBSCRIPTION_EXAMPLE = {
+    "name": "EMEA BI warehouse",
+    "target_url": "http://127.0.0.1:8099/okr-events",
+    "format": "json",
+    "events": ["check_in.recorded", "kpi.health_changed", "intervention.opened"],
+    "scope": "emea",
+    "language": "en",
+    "active": True,
+}
 
 
 @extend_schema_view(
@@ -131,9 +198,27 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         description="Subscribe another system to events. Staff may subscribe to the whole "
         "organisation; a manager to a unit they manage (`scope`), and then hears only of that "
         "unit and the units below it. The answer carries the `secret`, this once.",
+        examples=[
+            OpenApiExample("EMEA's events as JSON", value=SUBSCRIPTION_EXAMPLE, request_only=True)
+        ],
     ),
-    update=extend_schema(description="Change a subscription you manage."),
-    partial_update=extend_schema(description="Change a subscription you manage."),
+    update=extend_schema(
+        description="Change a subscription you manage.",
+        examples=[
+            OpenApiExample(
+                "Interventions too",
+                value={
+                    **SUBSCRIPTION_EXAMPLE,
+                    "events": [*SUBSCRIPTION_EXAMPLE["events"], "intervention.resolved"],
+                },
+                request_only=True,
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        description="Change a subscription you manage.",
+        examples=[OpenApiExample("Switched off", value={"active": False}, request_only=True)],
+    ),
 )
 class WebhookSubscriptionViewSet(
     mixins.CreateModelMixin,
@@ -149,7 +234,7 @@ class WebhookSubscriptionViewSet(
     serializer_class = WebhookSubscriptionSerializer
     ordering_fields = ["name", "id", "created_at"]
     ordering = ["name", "id"]
-    filterset_fields = ["active", "format"]
+    filterset_class = WebhookSubscriptionFilter
 
     def _person(self) -> User:
         """Who asks: signed in, as every API route requires."""
