@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-import django_filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -149,7 +149,8 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
                 "answered."
             },
             "last_response_body": {
-                "help_text": "The first 1,000 characters of the receiver's last answer; empty if none."
+                "help_text": "The first 1,000 characters of the receiver's last answer; empty "
+                "if none."
             },
             "last_error": {
                 "help_text": "Why the last try failed (a timeout, a refused address, …); empty "
