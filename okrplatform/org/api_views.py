@@ -153,7 +153,8 @@ class MembershipFilter(django_filters.FilterSet):
         fields = ["unit", "user", "role"]
 
 
-MEMBERSHIP_EXAMPLE = {"user": "anna", "unit": "emea-last-mile", "role": "contributor"}
+# Tom (Rotterdam DC) has no role in Last-Mile Delivery EMEA in the demo organisation yet.
+MEMBERSHIP_EXAMPLE = {"user": "tom", "unit": "emea-last-mile", "role": "contributor"}
 
 
 @extend_schema_view(
