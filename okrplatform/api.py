@@ -215,6 +215,8 @@ def as_saved(model, instance, attrs: dict):
         if instance is not None
         else {}
     )
+    # A row being changed is checked as itself: its own unique constraints must not refuse it.
+    candidate._state.adding = instance is None
     for name, value in attrs.items():
         if name != "version":
             setattr(candidate, name, value)
