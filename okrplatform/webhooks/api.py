@@ -182,11 +182,12 @@ class WebhookSubscriptionFilter(django_filters.FilterSet):
 
 # A receiver on this machine: the one kind of target a test site allows (WEBHOOKS_TARGET_HOSTS);
 # in production, a public https address of the receiving system.
+SUBSCRIPTION_EVENTS = ["check_in.recorded", "kpi.health_changed", "intervention.opened"]
 SUBSCRIPTION_EXAMPLE = {
     "name": "EMEA BI warehouse",
     "target_url": "http://127.0.0.1:8099/okr-events",
     "format": "json",
-    "events": ["check_in.recorded", "kpi.health_changed", "intervention.opened"],
+    "events": SUBSCRIPTION_EVENTS,
     "scope": "emea",
     "language": "en",
     "active": True,
@@ -210,7 +211,7 @@ SUBSCRIPTION_EXAMPLE = {
                 "Interventions too",
                 value={
                     **SUBSCRIPTION_EXAMPLE,
-                    "events": [*SUBSCRIPTION_EXAMPLE["events"], "intervention.resolved"],
+                    "events": [*SUBSCRIPTION_EVENTS, "intervention.resolved"],
                 },
                 request_only=True,
             )
