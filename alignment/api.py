@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -27,8 +30,15 @@ from objectives.api import CycleField
 from objectives.models import Cycle, UnitRollup
 from objectives.selectors import default_cycle
 from objectives.services import cycle_store
-from okrplatform.api import Link, SelfLink, VersionedSerializer, as_saved
-from okrplatform.filters import KeyOrIdFilter
+from okrplatform.api import (
+    LanguageField,
+    Link,
+    SelfLink,
+    StrictCharField,
+    VersionedSerializer,
+    as_saved,
+)
+from okrplatform.filters import KEY_PATTERN, KeyOrIdField, KeyOrIdFilter
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
 from okrplatform.org.filters import units_seen
@@ -39,8 +49,8 @@ from okrplatform.org.services import org_unit_store
 
 class NamedSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Its id, as in its address.")
-    code = serializers.CharField(help_text="Its code, e.g. `emea-logistics` or `2026-q4`.")
-    name = serializers.CharField(help_text="Its name as people read it.")
+    code = StrictCharField(help_text="Its code, e.g. `emea-logistics` or `2026-q4`.")
+    name = StrictCharField(help_text="Its name as people read it.")
 
 
 class StatusCountsSerializer(serializers.Serializer):
@@ -112,6 +122,15 @@ def unit_summary(unit: OrgUnit, cycle: Cycle) -> dict:
     }
 
 
+CYCLE_PARAMETER = OpenApiParameter(
+    "cycle",
+    {"type": "string", "pattern": KEY_PATTERN},
+    required=False,
+    description="The cycle's code (e.g. `2026-q4`) or id; without it, the current quarter. "
+    "A cycle nobody has is refused with 400.",
+)
+
+
 class UnitSummaryView(APIView):
     @extend_schema(
         summary="A unit's figures for a cycle",
@@ -120,12 +139,7 @@ class UnitSummaryView(APIView):
             "unit below it, and the health of their KPIs. Without `cycle`, the current quarter."
         ),
         parameters=[
-            OpenApiParameter(
-                "cycle",
-                OpenApiTypes.INT,
-                required=False,
-                description="The cycle's id; without it, the current quarter.",
-            ),
+            CYCLE_PARAMETER,
             OpenApiParameter(
                 "id",
                 OpenApiTypes.INT,
@@ -144,14 +158,17 @@ class UnitSummaryView(APIView):
 
 def _cycle(request: Request) -> Cycle:
     raw = request.query_params.get("cycle")
-    if raw is None or raw == "":
+    if raw is None:
         cycle = default_cycle()
         if cycle is None:
             raise ValidationError({"cycle": [_("There is no cycle yet.")]})
         return cycle
-    if not raw.isdigit() or not (cycle := Cycle.objects.filter(pk=int(raw)).first()):
-        raise ValidationError({"cycle": [_("No cycle has the id “%(id)s”.") % {"id": raw}]})
-    return cycle
+    if not raw.strip():
+        raise ValidationError({"cycle": [_("Give a value, or leave the parameter out.")]})
+    try:
+        return KeyOrIdField(queryset=Cycle.objects.all(), key="code").clean(raw)
+    except DjangoValidationError as error:
+        raise ValidationError({"cycle": error.messages}) from None
 
 
 class ParentUnitField(UnitField):
@@ -171,7 +188,13 @@ class OrgUnitSerializer(VersionedSerializer):
     lead = PersonField(
         required=False, allow_null=True, help_text="The username of the person who leads it."
     )
-    language = serializers.ChoiceField(
+    timezone = serializers.ChoiceField(
+        choices=[("", ""), *((zone, zone) for zone in sorted(zoneinfo.available_timezones()))],
+        required=False,
+        allow_blank=True,
+        help_text="IANA time zone, e.g. Europe/Berlin; empty if not set.",
+    )
+    language = LanguageField(
         choices=OrgUnit._meta.get_field("language").choices,
         required=False,
         allow_blank=True,

@@ -27,7 +27,17 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.response import Response
 
-from okrplatform.api import Link, SelfLink, VersionedSerializer, as_saved
+from okrplatform.api import (
+    Link,
+    ModelSerializer,
+    NumberField,
+    SelfLink,
+    StrictCharField,
+    StringKey,
+    VersionedSerializer,
+    as_saved,
+    parse_number,
+)
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
 from okrplatform.org.api_cache import CachedListMixin
@@ -47,7 +57,7 @@ from .services import (
 BULK_LIMIT = 10_000
 TREND_CODES = ["improving", "worsening", "steady", "unknown"]
 # Measurement.value is numeric(20, 4).
-MAX_DECIMALS, MAX_WHOLE_DIGITS = 4, 16
+MAX_DECIMALS, MAX_WHOLE_DIGITS = 4, 15  # as NumberField: 10 ** 15 at most
 
 
 class KPISerializer(VersionedSerializer):
@@ -56,7 +66,7 @@ class KPISerializer(VersionedSerializer):
     owner = PersonField(
         required=False, allow_null=True, help_text="The username of the person who answers for it."
     )
-    health_label = serializers.CharField(
+    health_label = StrictCharField(
         source="health_words",
         read_only=True,
         help_text="The health in words: target met, within tolerance, warning, critical, stale.",
@@ -152,14 +162,14 @@ class KPISerializer(VersionedSerializer):
         return attrs
 
 
-class VisibleKPIField(serializers.SlugRelatedField):
+class VisibleKPIField(StringKey, serializers.SlugRelatedField):
     """A KPI by its code, among those the person sees: any other is as unknown as a typo."""
 
     def get_queryset(self):
         return access_for(self.context["request"].user).restrict(KPI.objects.all())
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class MeasurementSerializer(ModelSerializer):
     url = SelfLink(view_name="measurement-detail")
     kpi = VisibleKPIField(
         slug_field="code", queryset=KPI.objects.all(), help_text="The KPI's code."
@@ -173,11 +183,11 @@ class MeasurementSerializer(serializers.ModelSerializer):
     period = serializers.DateField(
         help_text="Any day of the period; it is stored as the period's first day."
     )
-    value = serializers.DecimalField(
+    value = NumberField(
         max_digits=20,
         decimal_places=4,
-        help_text="The KPI's value for the period, in its `unit_label`, as a decimal string "
-        "with up to 4 decimals, e.g. `7.84`.",
+        help_text="The KPI's value for the period, in its `unit_label`: a JSON number or a "
+        "decimal string (answered as a string with 4 decimals, e.g. `7.8400`).",
     )
     recorded_by = serializers.SlugRelatedField(
         slug_field="username",
@@ -235,15 +245,15 @@ class MeasurementRecordedSerializer(MeasurementSerializer):
 
 
 class BulkItemSerializer(serializers.Serializer):
-    kpi = serializers.CharField(help_text="The KPI's code: its stable external key.")
+    kpi = StrictCharField(help_text="The KPI's code: its stable external key.")
     period = serializers.DateField(help_text="Any day of the period, as YYYY-MM-DD.")
-    value = serializers.DecimalField(
+    value = NumberField(
         max_digits=20,
         decimal_places=4,
-        help_text="The value for the period, as a decimal string (or number) with up to 4 "
-        "decimals, e.g. `51200` or `7.84`.",
+        help_text="The value for the period: a JSON number or a decimal string, e.g. `51200` "
+        "or `7.84`; more than 4 decimals are rounded.",
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False, allow_blank=True, help_text="What explains the value; may be left out."
     )
 
@@ -265,15 +275,15 @@ class BulkProblemSerializer(serializers.Serializer):
     index = serializers.IntegerField(
         help_text="The item's position in `items`, from 0; -1 for the batch as a whole."
     )
-    field = serializers.CharField(
+    field = StrictCharField(
         help_text="The item's field at fault: `kpi`, `period`, `value`, `note`, `item` (not "
         "an object) or `items` (the batch)."
     )
-    message = serializers.CharField(help_text="What is wrong, in words.")
+    message = StrictCharField(help_text="What is wrong, in words.")
 
 
 class BulkErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="How many problems, and that nothing was saved.")
+    detail = StrictCharField(help_text="How many problems, and that nothing was saved.")
     errors = BulkProblemSerializer(many=True, help_text="Every problem, by item and field.")
 
 
@@ -283,19 +293,13 @@ PLAIN_NUMBER = re.compile(rf"-?\d{{1,{MAX_WHOLE_DIGITS}}}(\.\d{{1,{MAX_DECIMALS}
 
 
 def _decimal(raw) -> Decimal:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
-        raise InvalidOperation
-    text = raw.strip() if isinstance(raw, str) else str(raw)
-    if PLAIN_NUMBER.fullmatch(text):
+    text = raw.strip() if isinstance(raw, str) else None
+    if text is not None and PLAIN_NUMBER.fullmatch(text):
         return Decimal(text)
-    value = Decimal(text)
-    if not value.is_finite():
-        raise InvalidOperation
-    _sign, digits, exponent = value.as_tuple()
-    decimals = max(0, -exponent)
-    if decimals > MAX_DECIMALS or len(digits) - decimals > MAX_WHOLE_DIGITS:
-        raise InvalidOperation
-    return value
+    try:  # numbers, and strings with more decimals than kept: as the single route takes them
+        return parse_number(raw, whole_digits=MAX_WHOLE_DIGITS, decimal_places=MAX_DECIMALS)
+    except ValueError:
+        raise InvalidOperation from None
 
 
 def bulk_inputs(items, request) -> tuple[list[MeasurementInput], list[dict]]:
@@ -308,7 +312,13 @@ def bulk_inputs(items, request) -> tuple[list[MeasurementInput], list[dict]]:
             "max": f"{BULK_LIMIT:,}"
         }
         return [], [{"index": -1, "field": "items", "message": message}]
-    codes = {str(item.get("kpi", "")) for item in items if isinstance(item, dict)}
+    codes = {
+        code
+        for item in items
+        if isinstance(item, dict)
+        and isinstance(code := item.get("kpi"), str)
+        and "\x00" not in code  # no code holds one, and the database refuses to look
+    }
     # A KPI the person does not see is unknown to them: the answer must not say it exists.
     seen = access_for(request.user).restrict(KPI.objects.filter(code__in=codes))
     kpis = {kpi.code: kpi for kpi in seen}
@@ -343,11 +353,11 @@ def bulk_inputs(items, request) -> tuple[list[MeasurementInput], list[dict]]:
             problem(
                 index,
                 "value",
-                _("Give a number with at most 4 decimals, such as 42 or 7.25."),
+                _("Give a number such as 42 or 7.25, at most 10¹⁵ either way."),
             )
         note = item.get("note", "")
-        if not isinstance(note, str):
-            problem(index, "note", _("A note is text."))
+        if not isinstance(note, str) or "\x00" in note:
+            problem(index, "note", _("A note is text, without NUL characters."))
             note = ""
         if kpi is not None and period is not None:
             if period_start(period, kpi.frequency) > today:
@@ -495,7 +505,11 @@ class MeasurementViewSet(
         # Permission before validation: someone who may not record values for this KPI learns
         # nothing about its periods and values.
         code = request.data.get("kpi") if isinstance(request.data, dict) else None
-        named = serializer.fields["kpi"].get_queryset().filter(code=str(code)).first()
+        named = (
+            serializer.fields["kpi"].get_queryset().filter(code=code).first()
+            if isinstance(code, str) and code and "\x00" not in code  # else is_valid says so
+            else None
+        )
         if named is not None and not request.user.has_perm("kpis.record_measurement", named):
             raise PermissionDenied(_("You may not record values for this KPI."))
         serializer.is_valid(raise_exception=True)

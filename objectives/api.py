@@ -26,7 +26,19 @@ from rest_framework.response import Response
 from kpis.api import KPISerializer, KPIViewSet, VisibleKPIField
 from kpis.filters import kpis_seen
 from kpis.models import KPI
-from okrplatform.api import ChoiceLabel, KeyField, Link, SelfLink, VersionedSerializer, as_saved
+from okrplatform.api import (
+    ChoiceLabel,
+    Conflict,
+    IntegerKey,
+    KeyField,
+    Link,
+    ModelSerializer,
+    NumberField,
+    SelfLink,
+    StrictCharField,
+    VersionedSerializer,
+    as_saved,
+)
 from okrplatform.filters import IdFilter, KeyOrIdFilter
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
@@ -60,23 +72,21 @@ class PossibleConflictSerializer(serializers.Serializer):
     objective = serializers.IntegerField(
         source="objective.pk", help_text="The id of the objective that improved."
     )
-    objective_title = serializers.CharField(source="objective.title", help_text="Its title.")
-    kpi = serializers.CharField(
+    objective_title = StrictCharField(source="objective.title", help_text="Its title.")
+    kpi = StrictCharField(
         source="kpi.code", help_text="The code of the guard KPI that worsened meanwhile."
     )
-    kpi_name = serializers.CharField(source="kpi.name", help_text="Its name.")
+    kpi_name = StrictCharField(source="kpi.name", help_text="Its name.")
     progress_then = serializers.FloatField(
         help_text="The objective's progress (0–1) four weeks ago, from the check-ins by then."
     )
     progress_now = serializers.FloatField(help_text="The objective's progress (0–1) now.")
-    kpi_then = serializers.DecimalField(
+    kpi_then = NumberField(
         max_digits=20,
         decimal_places=4,
         help_text="The KPI's value four weeks ago (its latest period by then).",
     )
-    kpi_now = serializers.DecimalField(
-        max_digits=20, decimal_places=4, help_text="The KPI's latest value."
-    )
+    kpi_now = NumberField(max_digits=20, decimal_places=4, help_text="The KPI's latest value.")
 
 
 def _conflicts_of(request, links: QuerySet[KPILink], key: str) -> dict[int, list]:
@@ -141,24 +151,22 @@ class WithPossibleConflicts(serializers.Serializer):
 
 
 class GradeSerializer(serializers.Serializer):
-    score = serializers.DecimalField(
-        max_digits=3,
-        decimal_places=2,
-        help_text="The grade from 0.00 to 1.00, as a decimal string, e.g. `0.70`.",
+    score = serializers.FloatField(
+        min_value=0, max_value=1, help_text="The grade from 0.0 to 1.0, a JSON number, e.g. 0.7."
     )
     is_success = serializers.BooleanField(
         required=False,
         help_text="Objectives only: whether the score reaches the success mark (0.7 for "
         "aspirational, 1.0 for committed objectives).",
     )
-    miss_cause = serializers.CharField(
+    miss_cause = StrictCharField(
         required=False,
         allow_blank=True,
         help_text="Objectives only: why it was missed — `execution` (not delivered) or "
         "`strategy` (delivered, the outcome did not move); empty when it succeeded or none "
         "was given.",
     )
-    reason = serializers.CharField(
+    reason = StrictCharField(
         allow_blank=True, help_text="Why this grade, in the reviewer's words; may be empty."
     )
 
@@ -170,7 +178,7 @@ class CycleField(KeyField):
         return Cycle.objects.all()
 
 
-class VisibleObjectiveField(serializers.PrimaryKeyRelatedField):
+class VisibleObjectiveField(IntegerKey, serializers.PrimaryKeyRelatedField):
     """An objective by its id, among those the person sees: any other does not exist for them."""
 
     def get_queryset(self):
@@ -179,7 +187,7 @@ class VisibleObjectiveField(serializers.PrimaryKeyRelatedField):
         return access_for(request.user).restrict(objectives) if request is not None else objectives
 
 
-class VisibleKeyResultField(serializers.PrimaryKeyRelatedField):
+class VisibleKeyResultField(IntegerKey, serializers.PrimaryKeyRelatedField):
     """A key result by its id, among those the person sees."""
 
     def get_queryset(self):
@@ -304,8 +312,9 @@ class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
                 "progress) or `children` (the objectives aligned to it)."
             },
             "weight": {
-                "help_text": "How much it counts in its parent's progress, a positive decimal "
-                "string, e.g. `1.00`."
+                "help_text": "How much it counts in its parent's progress: greater than zero, "
+                "a JSON number or a decimal string, e.g. `1.00`.",
+                "error_messages": {"min_value": _("The weight must be greater than zero.")},
             },
             "status": {
                 "help_text": "Its progress against the time elapsed in its cycle: `on_track`, "
@@ -451,8 +460,9 @@ class KeyResultSerializer(VersionedSerializer):
                 "above the start to increase, below it to decrease."
             },
             "weight": {
-                "help_text": "How much it counts in its objective's progress, a positive "
-                "decimal string, e.g. `1.00`."
+                "help_text": "How much it counts in its objective's progress: greater than "
+                "zero, a JSON number or a decimal string, e.g. `1.00`.",
+                "error_messages": {"min_value": _("The weight must be greater than zero.")},
             },
             "current_value": {
                 "help_text": "The value of its latest check-in (by `checked_in_at`), as a "
@@ -493,7 +503,7 @@ class KeyResultSerializer(VersionedSerializer):
         return attrs
 
 
-class CheckInSerializer(serializers.ModelSerializer):
+class CheckInSerializer(ModelSerializer):
     url = SelfLink(view_name="checkin-detail")
     key_result_url = Link(
         source="key_result",
@@ -803,7 +813,7 @@ class KeyResultViewSet(CachedListMixin, viewsets.ModelViewSet):
         try:
             key_result_delete(key_result=key_result)
         except ValidationError as error:
-            raise serializers.ValidationError({"detail": error.messages[0]}) from None
+            raise Conflict(error.messages[0]) from None
 
 
 @extend_schema_view(
@@ -944,7 +954,7 @@ class InitiativeViewSet(viewsets.ModelViewSet):
         serializer.save()
 
 
-class InterventionSerializer(serializers.ModelSerializer):
+class InterventionSerializer(ModelSerializer):
     url = SelfLink(view_name="intervention-detail")
     kpi = serializers.SlugRelatedField(
         slug_field="code", read_only=True, help_text="The code of the KPI that breached."
@@ -1014,12 +1024,17 @@ class InterventionSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.Serializer):
-    text = serializers.CharField(
+    text = StrictCharField(
         max_length=4000,
         required=False,
         allow_blank=True,
-        help_text="The note, up to 4,000 characters: required for `…/notes/`, optional (a "
-        "closing note) for `…/resolve/`.",
+        help_text="A closing note, up to 4,000 characters; may be left out.",
+    )
+
+
+class NewNoteSerializer(serializers.Serializer):
+    text = StrictCharField(
+        max_length=4000, help_text="The note, up to 4,000 characters, for everyone assigned."
     )
 
 
@@ -1058,7 +1073,7 @@ class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(intervention)
 
     @extend_schema(
-        request=NoteSerializer,
+        request=NewNoteSerializer,
         summary="Write a note for the others",
         examples=[
             OpenApiExample(
@@ -1071,11 +1086,9 @@ class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None) -> Response:
         intervention = self.get_object()
-        serializer = NoteSerializer(data=request.data)
+        serializer = NewNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        text = serializer.validated_data.get("text", "").strip()
-        if not text:
-            raise serializers.ValidationError({"text": _("Write the note.")})
+        text = serializer.validated_data["text"]
         intervention_add_note(intervention=intervention, author=request.user, text=text)
         return self._respond(intervention)
 
@@ -1103,7 +1116,7 @@ class InterventionViewSet(viewsets.ReadOnlyModelViewSet):
         return self._respond(intervention)
 
 
-class KPILinkSerializer(serializers.ModelSerializer):
+class KPILinkSerializer(ModelSerializer):
     url = SelfLink(view_name="kpilink-detail", help_text="This link's own address.")
     kpi = VisibleKPIField(
         slug_field="code", queryset=KPI.objects.all(), help_text="The KPI's code."

@@ -44,6 +44,12 @@ def validate_positive_weight(value: Decimal) -> None:
         raise ValidationError(_("The weight must be greater than zero."), code="min_value")
 
 
+# As a bound rather than a check of its own, so that forms and the API's schema state it.
+POSITIVE_WEIGHT = [
+    MinValueValidator(Decimal("0.01"), message=_("The weight must be greater than zero."))
+]
+
+
 class CycleQuerySet(TreeQuerySet):
     def containing(self, day: date) -> CycleQuerySet:
         return self.filter(start_date__lte=day, end_date__gte=day)
@@ -216,7 +222,7 @@ class Objective(TreeNode):
     weight = models.DecimalField(
         _("weight"),
         default=Decimal(1),
-        validators=[validate_positive_weight],
+        validators=POSITIVE_WEIGHT,
         **WEIGHT_DIGITS,
         help_text=_("How much this objective counts in its parent's progress."),
     )
@@ -393,7 +399,7 @@ class KeyResult(models.Model):
     start_value = models.DecimalField(_("start"), null=True, blank=True, **VALUE_DIGITS)
     target_value = models.DecimalField(_("target"), **VALUE_DIGITS)
     weight = models.DecimalField(
-        _("weight"), default=Decimal(1), validators=[validate_positive_weight], **WEIGHT_DIGITS
+        _("weight"), default=Decimal(1), validators=POSITIVE_WEIGHT, **WEIGHT_DIGITS
     )
     confidence = models.PositiveSmallIntegerField(
         _("confidence"),

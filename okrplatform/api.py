@@ -3,18 +3,28 @@ permissions from django-rules, and optimistic locking."""
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 from concurrency.exceptions import RecordModifiedError
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions, serializers, throttling
 from rest_framework.fields import Field, SkipField
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.relations import Hyperlink, ManyRelatedField, PKOnlyObject, RelatedField
+from rest_framework.relations import (
+    MANY_RELATION_KWARGS,
+    Hyperlink,
+    ManyRelatedField,
+    PKOnlyObject,
+    RelatedField,
+)
 
 from .concurrency import last_change
 
@@ -24,6 +34,11 @@ class TokenWriteThrottle(throttling.UserRateThrottle):
     people in the browser are not. The rate is ``API_WRITE_THROTTLE`` (e.g. 600/minute)."""
 
     scope = "token_writes"
+
+    def get_rate(self) -> str | None:
+        # Read when asked, not when DRF's settings were first loaded: a test (the fuzz run)
+        # or an operator overriding the setting is heeded.
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(self.scope)
 
     def allow_request(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS or request.auth is None:
@@ -98,10 +113,172 @@ class ChoiceLabel(serializers.CharField):
         return self.translated.get(value, str(value))
 
 
+class StrictCharField(serializers.CharField):
+    """Text as a JSON string only. DRF also takes a number and stores its digits (``{"code": 0}``
+    became the code "0"): a client sending the wrong type learns it instead."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictSlugField(serializers.SlugField):
+    """A code as a JSON string only (see ``StrictCharField``)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def parse_number(raw, *, whole_digits: int, decimal_places: int) -> Decimal:
+    """A JSON number, or a string of digits with at most ``whole_digits`` before the point,
+    as a Decimal rounded to ``decimal_places``; no more than 10 ** whole_digits either way.
+    Anything else raises ValueError."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise ValueError(raw)
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise ValueError(raw)
+    if isinstance(raw, str) and not _decimal_text(whole_digits).match(raw.strip()):
+        raise ValueError(raw)
+    value = Decimal(str(raw).strip())
+    if abs(value) > Decimal(10) ** whole_digits:
+        raise ValueError(raw)
+    return value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
+
+
+_DECIMAL_TEXTS: dict[int, re.Pattern] = {}
+
+
+def _decimal_text(whole_digits: int) -> re.Pattern:
+    if whole_digits not in _DECIMAL_TEXTS:
+        _DECIMAL_TEXTS[whole_digits] = re.compile(rf"^-?\d{{1,{whole_digits}}}(?:\.\d+)?$", re.A)
+    return _DECIMAL_TEXTS[whole_digits]
+
+
+class NumberField(serializers.DecimalField):
+    """A decimal, sent as a JSON number (``12.5``) or as the string the API answers
+    (``"12.5000"``). Digits beyond the stored decimal places are rounded, as a spreadsheet
+    would; the range is one order of magnitude inside what the column holds, so that a number
+    and its string have the same limit and the schema can state it exactly."""
+
+    default_error_messages = {
+        **serializers.DecimalField.default_error_messages,
+        "invalid": gettext_lazy(
+            "Give a number (such as 42 or 7.25) between -{limit} and {limit}, as a JSON "
+            "number or as digits in a string."
+        ),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.whole_digits = self.max_digits - self.decimal_places - 1
+        self.limit = Decimal(10) ** self.whole_digits
+        self.text = _decimal_text(self.whole_digits)
+
+    def to_internal_value(self, data):
+        try:
+            return parse_number(
+                data, whole_digits=self.whole_digits, decimal_places=self.decimal_places
+            )
+        except ValueError:
+            self.fail("invalid", limit=f"{self.limit:,}")
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer with the strict text and number fields above for model columns."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
+        models.DecimalField: NumberField,
+    }
+
+
+class AnswersWider:
+    """A field whose answers may hold more than it accepts: a decision taken outside a review
+    has no review, a unit may keep a language the site no longer offers. The schema of its
+    answers is widened by ``widen`` (okrplatform.api_schema applies it)."""
+
+    def widen(self, schema: dict) -> dict:
+        return {**schema, "nullable": True}
+
+
+class IntegerKey:
+    """A reference by id: a JSON integer (DRF also takes ``"15"`` and ``15.0``)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class NullableInAnswers(IntegerKey, AnswersWider, serializers.PrimaryKeyRelatedField):
+    """A required reference that answers may leave empty (null)."""
+
+
+class LanguageField(AnswersWider, serializers.ChoiceField):
+    """One of the site's languages when written; any language code when read."""
+
+    def widen(self, schema: dict) -> dict:
+        return {
+            "type": "string",
+            "description": schema.get("description", ""),
+            "maxLength": 10,
+        }
+
+
 class Pagination(PageNumberPagination):
+    """Pages of 50 by default. A ``page`` or ``page_size`` that is not a whole number in range
+    is refused with 400 (DRF would answer 404, or quietly fall back to the default size); a
+    page past the last one is 404, as documented for every list."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def _whole_number(self, request, name: str, *, maximum: int | None = None) -> int | None:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return None
+        text = raw.strip()
+        number = int(text) if text.isascii() and text.isdigit() else 0
+        if number < 1 or (maximum is not None and number > maximum):
+            if maximum is None:
+                message = _("Give a whole number from 1 (the first page).")
+            else:
+                message = _("Give a whole number from 1 to %(maximum)s.") % {"maximum": maximum}
+            raise exceptions.ValidationError({name: [message]})
+        return number
+
+    def get_page_size(self, request) -> int:
+        size = self._whole_number(request, self.page_size_query_param, maximum=self.max_page_size)
+        return size or self.page_size
+
+    def get_page_number(self, request, paginator) -> int:
+        return self._whole_number(request, self.page_query_param) or 1
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The page, from 1. A page past the last one answers 404.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Rows per page, 1 to {self.max_page_size} "
+                f"(default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
 
 
 class RulesPermission(permissions.BasePermission):
@@ -179,7 +356,7 @@ class FastRepresentation:
         return representation
 
 
-class VersionedSerializer(FastRepresentation, serializers.ModelSerializer):
+class VersionedSerializer(FastRepresentation, ModelSerializer):
     """Updates must send the ``version`` they read; a stale one is refused with 409, so that
     nobody's change is silently overwritten."""
 
@@ -220,14 +397,21 @@ def as_saved(model, instance, attrs: dict):
     for name, value in attrs.items():
         if name != "version":
             setattr(candidate, name, value)
-    clean_model(candidate)
+    # A change is checked on the fields it sends (and the model's rules between fields): a
+    # unit keeping a language the site no longer offers may still be renamed.
+    unsent = (
+        []
+        if instance is None
+        else [field.name for field in model._meta.concrete_fields if field.name not in attrs]
+    )
+    clean_model(candidate, exclude=unsent)
     return candidate
 
 
-def clean_model(instance) -> None:
+def clean_model(instance, exclude: list[str] | None = None) -> None:
     """Run the model's own validation and answer 400 with its messages per field."""
     try:
-        instance.full_clean(validate_unique=False)
+        instance.full_clean(exclude=exclude, validate_unique=False)
     except ValidationError as error:
         problems = (
             error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
@@ -238,7 +422,59 @@ def clean_model(instance) -> None:
         ) from None
 
 
-class KeyField(serializers.SlugRelatedField):
+class StringKey:
+    """A reference by a key (a code, a username): a non-empty JSON string. DRF reads "" as
+    null and looks a number up by its digits; the schema says a string, and so do we."""
+
+    default_error_messages = {
+        **serializers.SlugRelatedField.default_error_messages,
+        "invalid": gettext_lazy("Give it as a string: its code, or the username."),
+    }
+
+    def run_validation(self, data=serializers.empty):
+        # DRF reads "" as null; the schema says a non-empty string (or null, where allowed).
+        if isinstance(data, str) and not data:
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().run_validation(data)  # type: ignore[misc]
+
+    def to_internal_value(self, data):
+        # DRF would look a number up by its digits; no key holds a NUL character, and
+        # PostgreSQL refuses to look one up.
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictManyRelatedField(ManyRelatedField):
+    """A list of references as a JSON array only: DRF also takes an object (its keys)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class ListsOnly:
+    """``many=True`` makes a ``StrictManyRelatedField``."""
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        child = cls(*args, **kwargs)  # type: ignore[call-arg]
+        return StrictManyRelatedField(
+            child_relation=child,
+            **{key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS},
+        )
+
+
+class IdsField(IntegerKey, ListsOnly, serializers.PrimaryKeyRelatedField):
+    """References by id (``many=True``: a JSON array of ids)."""
+
+
+class CodesField(StringKey, ListsOnly, serializers.SlugRelatedField):
+    """References by a key (``many=True``: a JSON array of keys)."""
+
+
+class KeyField(StringKey, ListsOnly, serializers.SlugRelatedField):
     """A related object named by its stable key (a code, a username) rather than its id."""
 
     key = "code"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 
 import django_filters
@@ -9,9 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters import utils
 from django_filters.fields import IsoDateTimeField
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers
 
 # A filter's "no choice" reads as a word, not "---------" (settings.FILTERS_EMPTY_CHOICE_LABEL
 # says so for plain choices; model choices take it here).
@@ -45,6 +47,12 @@ class SinceFilter(django_filters.IsoDateTimeFilter):
         super().__init__(field_name=field_name, lookup_expr="gte", **kwargs)
 
 
+# What a code, a username or an id may hold: the schema says so, and anything else is refused
+# before it reaches the database (which refuses a NUL character with an error of its own).
+KEY_PATTERN = r"^[\w.@+-]+$"
+_KEY = re.compile(KEY_PATTERN)
+
+
 class KeyOrIdField(forms.ModelChoiceField):
     """A row named as request bodies name it — by its stable key (a code, a username) — or by
     its id. The key wins where a key looks like an id."""
@@ -57,6 +65,12 @@ class KeyOrIdField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = str(value).strip()
+        if not _KEY.match(text):
+            raise ValidationError(
+                _("“%(value)s” is not a code, a username or an id."),
+                code="invalid",
+                params={"value": text.encode("unicode_escape").decode("ascii")},
+            )
         named = Q(**{self.key: text})
         if text.isdigit() and len(text) < 19:  # beyond, no database holds it as an id
             named |= Q(pk=int(text))
@@ -76,20 +90,32 @@ class KeyOrIdField(forms.ModelChoiceField):
         return found
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class KeyOrIdFilter(django_filters.ModelChoiceFilter):
+class _StatedSchema:
+    """A filter whose schema is stated here (drf-spectacular cannot read it off the field),
+    with the filter's ``help_text`` (in English, for the API's readers) as its description."""
+
+    SCHEMA: dict = {}
+    extra: dict
+    label: str | None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        schema = dict(self.SCHEMA)
+        description = self.extra.get("help_text") or self.label
+        if description:
+            schema["description"] = str(description)
+        # What drf-spectacular's extend_schema_field leaves on a class, here per filter.
+        self._spectacular_annotation = {"field": schema}
+
+
+class KeyOrIdFilter(_StatedSchema, django_filters.ModelChoiceFilter):
     """``unit=emea`` or ``unit=12``: a filter that takes the identifier bodies use, or the id."""
 
+    SCHEMA = {"type": "string", "pattern": KEY_PATTERN}
     field_class = KeyOrIdField
 
     def __init__(self, *args, key: str = "code", **kwargs) -> None:
         super().__init__(*args, key=key, **kwargs)
-        if self.extra.get("help_text"):
-            # The schema of an annotated filter is its annotation alone: the description
-            # (``help_text``, in English for the API's readers) must be part of it.
-            self._spectacular_annotation = {
-                "field": {"type": "string", "description": self.extra["help_text"]}
-            }
 
 
 class IdField(forms.IntegerField):
@@ -101,7 +127,41 @@ class IdField(forms.IntegerField):
         super().__init__(**kwargs)
 
 
-class IdFilter(django_filters.NumberFilter):
+class IdFilter(_StatedSchema, django_filters.NumberFilter):
     """Rows related to the one with this id: ``objective=12``."""
 
+    SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
     field_class = IdField
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, except that a filter given without a value (``cycle=``) is
+    refused rather than read as absent, and so is a value holding a NUL character: a client
+    that built its query wrong learns it, instead of getting every row."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        problems = {}
+        for name, declared in filterset.filters.items():
+            values = request.query_params.getlist(name)
+            if not values:
+                continue
+            value = values[0]
+            if len(values) > 1:
+                problems[name] = [_("Give this parameter once.")]
+            elif "\x00" in value:
+                problems[name] = [_("A value holds a NUL character; send it without.")]
+            elif not value.strip():
+                problems[name] = [_("Give a value, or leave the parameter out.")]
+            elif isinstance(declared, django_filters.BooleanFilter) and value.lower() not in {
+                "true",
+                "false",
+            }:
+                problems[name] = [_("Give true or false.")]
+        if problems:
+            raise serializers.ValidationError(problems)
+        if not filterset.is_valid() and self.raise_exception:
+            raise utils.translate_validation(filterset.errors)
+        return filterset.qs

@@ -391,9 +391,11 @@ REST_FRAMEWORK = {
         "okrplatform.api.RulesPermission",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "okrplatform.filters.StrictFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # Bodies are JSON (the import alone takes a multipart file): anything else is 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "okrplatform.api.Pagination",
     "EXCEPTION_HANDLER": "okrplatform.api_errors.exception_handler",
     "PAGE_SIZE": 50,
@@ -438,6 +440,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "okrplatform.api_schema.describe_errors",
+        "okrplatform.api_schema.state_the_rules",
         "okrplatform.api_schema.describe_common_fields",
     ],
 }

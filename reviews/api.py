@@ -5,7 +5,6 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
@@ -20,7 +19,16 @@ from kpis.filters import kpis_seen
 from kpis.models import KPI
 from objectives.api import CycleField, VisibleKeyResultField, VisibleObjectiveField
 from objectives.models import Cycle, KeyResult, Objective
-from okrplatform.api import Link, SelfLink
+from okrplatform.api import (
+    CodesField,
+    Conflict,
+    IdsField,
+    Link,
+    ModelSerializer,
+    NullableInAnswers,
+    SelfLink,
+    StrictCharField,
+)
 from okrplatform.filters import IdFilter, KeyOrIdFilter
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
@@ -32,7 +40,7 @@ from .services import decision_record, review_plan
 from .tensions import tension_decide, tension_raise
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     url = SelfLink(view_name="review-detail")
     unit = serializers.SlugRelatedField(
         slug_field="code",
@@ -89,26 +97,28 @@ class ReviewSerializer(serializers.ModelSerializer):
         }
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ModelSerializer):
     url = SelfLink(view_name="decision-detail")
     decided_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, help_text="The username of who recorded it."
     )
-    kpis = serializers.SlugRelatedField(
+    kpis = CodesField(
         slug_field="code",
         many=True,
         queryset=KPI.objects.all(),
         required=False,
         help_text="Codes of the KPIs it concerns: it shows on their charts.",
     )
-    objectives = serializers.PrimaryKeyRelatedField(
+    objectives = IdsField(
         many=True,
         queryset=Objective.objects.all(),
         required=False,
         help_text="Ids of the objectives it concerns, of the review's unit or below.",
     )
-    review = serializers.PrimaryKeyRelatedField(
-        queryset=ReviewMeeting.objects.all(), help_text="The review it was taken in."
+    review = NullableInAnswers(
+        queryset=ReviewMeeting.objects.all(),
+        help_text="The id of the review it was taken in; null for a trade-off decided on a "
+        "tension outside a review.",
     )
 
     class Meta:
@@ -183,9 +193,9 @@ class DecisionFilter(django_filters.FilterSet):
 class ReviewPlanSerializer(serializers.Serializer):
     unit = UnitField(help_text="The code of the unit whose review it is.")
     cycle = CycleField(help_text="The code of the cycle it reviews; not a closed one.")
-    title = serializers.CharField(max_length=200, help_text="What the meeting is called.")
+    title = StrictCharField(max_length=200, help_text="What the meeting is called.")
     scheduled_for = serializers.DateTimeField(help_text="When it meets.")
-    location = serializers.CharField(
+    location = StrictCharField(
         max_length=200, required=False, allow_blank=True, help_text="Where it meets."
     )
     facilitator = PersonField(
@@ -251,9 +261,7 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 "unit": plan["unit"].pk,
                 "cycle": plan["cycle"].pk,
                 "title": plan["title"],
-                "scheduled_for": timezone.localtime(plan["scheduled_for"]).strftime(
-                    "%Y-%m-%dT%H:%M"
-                ),
+                "scheduled_for": plan["scheduled_for"],  # the form takes the moment as it is
                 "location": plan.get("location", ""),
                 "facilitator": facilitator.pk if facilitator else "",
                 "participants": [person.pk for person in plan.get("participants", [])],
@@ -337,7 +345,7 @@ class DecisionViewSet(
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
 
 
-class TensionSerializer(serializers.ModelSerializer):
+class TensionSerializer(ModelSerializer):
     url = SelfLink(view_name="tension-detail")
     objective = VisibleObjectiveField(
         queryset=Objective.objects.all(), help_text="The id of the objective in tension."
@@ -404,7 +412,7 @@ class TensionSerializer(serializers.ModelSerializer):
 
 
 class TradeOffSerializer(serializers.Serializer):
-    trade_off = serializers.CharField(
+    trade_off = StrictCharField(
         max_length=2000, help_text="Which side gives way, how far, and until when."
     )
 
@@ -483,7 +491,7 @@ class TensionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 tension=tension, by=request.user, trade_off=body.validated_data["trade_off"]
             )
         except DjangoValidationError as error:
-            raise ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else error.messages
-            ) from None
+            if hasattr(error, "error_dict"):
+                raise ValidationError(error.message_dict) from None
+            raise Conflict(error.messages[0]) from None  # decided meanwhile
         return Response(self.get_serializer(decided).data)

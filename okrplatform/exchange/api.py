@@ -22,7 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alignment.api import OrgUnitViewSet, _cycle
+from alignment.api import CYCLE_PARAMETER, OrgUnitViewSet, _cycle
+from okrplatform.api import StrictCharField
 from okrplatform.forms import SpreadsheetUploadForm
 from okrplatform.org.access import access_for
 
@@ -41,7 +42,6 @@ class PassthroughRenderer(renderers.BaseRenderer):
 
 
 class ExportQuerySerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(required=False, help_text="A cycle's id; the current one.")
     file = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
     sheet = serializers.ChoiceField(
         choices=["okrs", "kpis"], default="okrs", help_text="For CSV: which of the two sheets."
@@ -57,7 +57,7 @@ class OrgUnitWithExportViewSet(OrgUnitViewSet):
 
     @extend_schema(
         summary="The unit's OKRs and KPIs for a cycle, as the importer reads them",
-        parameters=[ExportQuerySerializer],
+        parameters=[ExportQuerySerializer, CYCLE_PARAMETER],
         responses={
             (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes,
             (200, "text/csv"): str,
@@ -71,7 +71,9 @@ class OrgUnitWithExportViewSet(OrgUnitViewSet):
     )
     def export(self, request, pk=None) -> HttpResponse:
         unit = self.get_object()
-        query = ExportQuerySerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty form value as "use the default",
+        # and ``sheet=`` is a mistake to answer, not a default to apply.
+        query = ExportQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         return export_response(
             unit,
@@ -102,24 +104,24 @@ class OkrImportSerializer(serializers.Serializer):
 
 class ImportChangeSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="The row of the sheet, as the spreadsheet counts.")
-    kind = serializers.CharField(help_text="objective, key result or KPI, in words.")
-    label = serializers.CharField(help_text="Which one: its title or code.")
+    kind = StrictCharField(help_text="objective, key result or KPI, in words.")
+    label = StrictCharField(help_text="Which one: its title or code.")
     action = serializers.ChoiceField(
         choices=["create", "update", "unchanged"], help_text="What the import does with it."
     )
     fields = serializers.ListField(
-        child=serializers.CharField(), help_text="The fields an update changes."
+        child=StrictCharField(), help_text="The fields an update changes."
     )
     details = serializers.ListField(
-        child=serializers.CharField(),
+        child=StrictCharField(),
         help_text="Each change in words, as the preview page shows it: “target: 97 → 98”.",
     )
 
 
 class ImportProblemSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="The row of the sheet (1 is the header).")
-    column = serializers.CharField(help_text="The column's header; empty for the whole row.")
-    message = serializers.CharField(help_text="What is wrong, in words.")
+    column = StrictCharField(help_text="The column's header; empty for the whole row.")
+    message = StrictCharField(help_text="What is wrong, in words.")
 
 
 class ImportPlanSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, viewsets
 
-from okrplatform.api import SelfLink
+from okrplatform.api import ModelSerializer, SelfLink, StrictCharField
 from okrplatform.filters import KeyOrIdFilter
 
 from .access import access_for
@@ -28,11 +28,11 @@ from .services import membership_delete, membership_store
 
 
 class PersonUnitSerializer(serializers.Serializer):
-    unit = serializers.CharField(source="unit.code", help_text="The unit's code.")
-    role = serializers.CharField(help_text="viewer, contributor or manager.")
+    unit = StrictCharField(source="unit.code", help_text="The unit's code.")
+    role = StrictCharField(help_text="viewer, contributor or manager.")
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     name = serializers.SerializerMethodField(help_text="The person's full name, or username.")
     units = serializers.SerializerMethodField(
         help_text="The units (among those you see) where the person holds a role, with it."
@@ -105,7 +105,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     url = SelfLink(view_name="membership-detail", help_text="This membership's own address.")
     user = PersonField(help_text="The username of the person.")
     unit = UnitField(help_text="The code of the unit; the role holds for every unit below it.")
@@ -123,15 +123,20 @@ class MembershipSerializer(serializers.ModelSerializer):
             "created_at": {"help_text": "Since when the person holds a role there."},
         }
 
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        if self.instance is not None:
-            for field in ("user", "unit"):
-                if field in attrs and attrs[field] != getattr(self.instance, field):
-                    raise serializers.ValidationError(
-                        {field: _("A membership keeps its person and unit: change the role.")}
-                    )
-        return attrs
+
+class RoleChangeSerializer(MembershipSerializer):
+    """A membership keeps its person and unit; an update changes the role alone."""
+
+    user = PersonField(read_only=True, help_text="The username of the person.")
+    unit = UnitField(
+        read_only=True, help_text="The code of the unit; the role holds for every unit below it."
+    )
+
+    class Meta(MembershipSerializer.Meta):
+        extra_kwargs = {
+            **MembershipSerializer.Meta.extra_kwargs,
+            "role": {**MembershipSerializer.Meta.extra_kwargs["role"], "required": True},
+        }
 
 
 class MembershipFilter(django_filters.FilterSet):
@@ -170,7 +175,7 @@ MEMBERSHIP_EXAMPLE = {"user": "tom", "unit": "emea-last-mile", "role": "contribu
         examples=[
             OpenApiExample(
                 "Made a manager",
-                value={**MEMBERSHIP_EXAMPLE, "role": "manager"},
+                value={"role": "manager"},
                 request_only=True,
             )
         ],
@@ -185,6 +190,12 @@ class MembershipViewSet(viewsets.ModelViewSet):
     queryset = Membership.objects.none()  # for the schema; get_queryset() answers
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
+
+    def get_serializer_class(self):
+        if self.action in {"update", "partial_update"}:
+            return RoleChangeSerializer
+        return MembershipSerializer
+
     ordering_fields = ["created_at", "id"]
     ordering = ["id"]
     object_permissions = {}

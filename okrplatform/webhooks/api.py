@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from okrplatform.api import SelfLink, as_saved
+from okrplatform.api import ModelSerializer, SelfLink, StrictCharField, as_saved
 from okrplatform.languages import offered_languages
 from okrplatform.org.api import UnitField
 from okrplatform.org.models import OrgUnit, User
@@ -34,7 +34,7 @@ from .services import (
 )
 
 
-class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+class WebhookSubscriptionSerializer(ModelSerializer):
     url = SelfLink(view_name="webhooksubscription-detail")
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EventType.choices),
@@ -97,7 +97,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
 
 
 class SubscriptionWithSecretSerializer(WebhookSubscriptionSerializer):
-    secret = serializers.CharField(
+    secret = StrictCharField(
         read_only=True,
         help_text="Signs every delivery (X-OKR-Signature). Answered only now: keep it.",
     )
@@ -106,7 +106,7 @@ class SubscriptionWithSecretSerializer(WebhookSubscriptionSerializer):
         fields = [*WebhookSubscriptionSerializer.Meta.fields, "secret"]
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(ModelSerializer):
     delivery_id = serializers.UUIDField(
         source="uuid",
         read_only=True,

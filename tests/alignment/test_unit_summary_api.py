@@ -79,7 +79,15 @@ def test_a_cycle_that_does_not_exist_is_a_clear_error(api, sam, emea, cycles):
     api.force_authenticate(sam)
     response = api.get(url(emea), {"cycle": "next"})
     assert response.status_code == 400
-    assert response.json() == {"cycle": ["No cycle has the id “next”."]}
+    assert response.json() == {"cycle": ["Nothing you see has the code or id “next”."]}
+
+
+def test_the_cycle_is_named_by_its_code_as_everywhere_or_by_its_id(api, sam, emea, cycles):
+    api.force_authenticate(sam)
+    by_code = api.get(url(emea), {"cycle": cycles.q4.code})
+    by_id = api.get(url(emea), {"cycle": cycles.q4.pk})
+    assert by_code.status_code == by_id.status_code == 200
+    assert by_code.json() == by_id.json()
 
 
 def test_it_needs_a_login_and_a_unit_one_sees(api, charlie, emea, cycles):

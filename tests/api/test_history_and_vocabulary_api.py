@@ -167,9 +167,22 @@ def test_v1_is_the_canonical_address_and_api_its_alias(api, alice, emea_objectiv
 
 
 def test_an_identifier_with_a_percent_sign_is_named_back_as_sent(api, alice):
-    response = api(alice).get("/api/kpis/", {"owner": "100%s sure"})
+    response = api(alice).get("/api/kpis/", {"owner": "100%s"})
     assert response.status_code == 400
-    assert response.json() == {"owner": ["Nothing you see has the code or id “100%s sure”."]}
+    assert response.json() == {"owner": ["“100%s” is not a code, a username or an id."]}
+
+
+def test_a_filter_value_no_code_can_hold_is_refused_before_it_reaches_the_database(api, alice):
+    for value in ["two words", "nul\x00byte", "emoji\u2728"]:
+        response = api(alice).get("/api/kpis/", {"owner": value})
+        assert response.status_code == 400, value
+        assert list(response.json()) == ["owner"]
+
+
+def test_a_filter_given_without_a_value_is_refused_rather_than_ignored(api, alice):
+    response = api(alice).get("/api/v1/objectives/", {"cycle": ""})
+    assert response.status_code == 400
+    assert response.json() == {"cycle": ["Give a value, or leave the parameter out."]}
 
 
 def test_an_id_no_database_holds_is_refused_rather_than_overflowing(api, alice):

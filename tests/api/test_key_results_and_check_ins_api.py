@@ -73,7 +73,8 @@ def test_contributors_do_not_change_key_results(api, bob, emea_objective):
 def test_a_key_result_with_check_ins_is_not_deleted(api, alice, emea_objective):
     key_result = emea_objective.key_results.get()
     response = api(alice).delete(f"/api/key-results/{key_result.pk}/")
-    assert response.status_code == 400
+    assert response.status_code == 409  # what exists (its check-ins) stands in the way
+    assert response.json() == {"detail": "It has check-ins, which are a record: keep it."}
     assert KeyResult.objects.filter(pk=key_result.pk).exists()
     fresh = KeyResultFactory(objective=emea_objective)
     assert api(alice).delete(f"/api/key-results/{fresh.pk}/").status_code == 204

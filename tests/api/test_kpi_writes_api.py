@@ -69,7 +69,7 @@ def test_thresholds_against_the_direction_are_refused_field_by_field(api, alice,
     assert response.status_code == 400
     assert "warning_threshold" in response.json()
     taken = KPIFactory(code="taken")
-    assert api(alice).post("/api/kpis/", new_kpi(code=taken.code)).status_code == 400
+    assert api(alice).post("/api/kpis/", new_kpi(code=taken.code)).status_code == 409
 
 
 def test_a_change_needs_the_version_read_and_new_thresholds_move_the_health(
@@ -152,7 +152,7 @@ def test_a_manager_links_a_guard_kpi_and_a_breach_opens_one_intervention(
     assert KPILink.objects.filter(kpi=kpi, objective=objective, kind="guards").exists()
     [intervention] = Intervention.objects.filter(kpi=kpi, objective=objective)
     assert {person.username for person in intervention.assignees.all()} == {"alice", "bob"}
-    assert api(alice).post("/api/kpi-links/", body, format="json").status_code == 400
+    assert api(alice).post("/api/kpi-links/", body, format="json").status_code == 409
     listed = api(bob).get("/api/kpi-links/", {"kpi": kpi.code}).json()
     assert [row["id"] for row in listed["results"]] == [response.json()["id"]]
 

@@ -1,64 +1,88 @@
-"""The OpenAPI schema describes the API, and a schema-driven fuzz run (schemathesis) finds no
-server error and no response that breaks the schema."""
+"""A schema-driven fuzz run finds nothing: schemathesis sends what the OpenAPI schema allows
+(and what it forbids) to every operation, against a server holding the demo organisation,
+and every answer keeps the schema.
+
+All four phases run (the examples each operation documents, the schema's boundaries, random
+data and stateful sequences that follow the schema's links) with every check schemathesis
+has. The one exception is ``positive_data_acceptance``: it is replaced by a version that also
+allows a 400 stating one of the rules the schema cannot (an unknown reference, a spreadsheet's
+content), listed with their reasons in ``tests/api/schemathesis_hooks.py``.
+
+``OKR_FUZZ_EXAMPLES`` sets the examples per operation (CI: 25, replaying the same seed each
+run); ``OKR_FUZZ_EXAMPLES=500`` makes the long run."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-)
-from schemathesis.config import SchemathesisConfig
 
-from okrplatform.org.models import ApiToken
+from okrplatform.org.models import ApiToken, User
 
-FUZZ = SchemathesisConfig.from_str(
-    """
-[generation]
-mode = "all"
-max-examples = 8
-"""
-)
-schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(public=True), config=FUZZ)
-schema.app = get_wsgi_application()
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = int(os.environ.get("OKR_FUZZ_EXAMPLES", "25"))
+SEED = "20261202"
 
 
 @pytest.fixture
-def connection_kept_open():
-    """Like Django's test client: a request must not close the test's database connection."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
-@pytest.fixture
-def token(db, alice, emea_objective, connection_kept_open) -> str:
-    _token, key = ApiToken.issue(user=alice, name="fuzz")
+def demo_company(transactional_db, settings):
+    call_command("load_demo", verbosity=0)
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token_writes": "100000/minute"},
+    }
+    # The company's manager, and staff (cycles are staff's): every operation is open to her.
+    elena = User.objects.get(username="elena")
+    User.objects.filter(pk=elena.pk).update(is_staff=True)
+    _token, key = ApiToken.issue(user=elena, name="fuzz")
     return key
 
 
-@pytest.mark.django_db
-@schema.parametrize()
-@settings(
-    max_examples=8,
-    # CI replays the same examples every run; elsewhere each run explores new ones.
-    derandomize=os.environ.get("CI") == "true",
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-def test_no_input_makes_the_api_fail_or_break_its_schema(case, token):
-    case.call_and_validate(
-        headers={"Authorization": f"Token {token}"},
-        checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
+def test_no_request_makes_the_api_fail_or_break_its_schema(demo_company, live_server, tmp_path):
+    token = demo_company
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps(SchemaGenerator().get_schema(public=True)))
+    command = [
+        str(Path(sys.executable).with_name("schemathesis")),
+        "run",
+        str(schema),
+        "--url",
+        live_server.url,
+        "--header",
+        f"Authorization: Token {token}",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--checks",
+        "all",
+        "--exclude-checks",
+        "positive_data_acceptance",
+        "--max-examples",
+        str(EXAMPLES),
+        "--suppress-health-check",
+        "all",
+        "--workers",
+        "1",
+        "--generation-database",
+        "none",
+        "--no-color",
+    ]
+    if os.environ.get("CI") == "true":
+        command += ["--seed", SEED]
+    run = subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks"},
+        capture_output=True,
+        text=True,
+        timeout=900 + 60 * EXAMPLES,
     )
+    report = run.stdout + run.stderr
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    (ROOT / "test-artifacts" / "schemathesis.txt").write_text(report)
+    assert run.returncode == 0, report[-20000:]

@@ -11,7 +11,6 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from okrplatform.api import TokenWriteThrottle
 from okrplatform.org.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -67,13 +66,14 @@ def test_scripts_get_a_token_from_the_management_command(alice):
 
 
 @pytest.fixture
-def three_writes_a_minute():
-    """The throttle reads its rates when the class is made: set them on the class."""
+def three_writes_a_minute(settings):
+    """The throttle reads its rate from the settings on every request."""
     cache.clear()
-    rates = TokenWriteThrottle.THROTTLE_RATES
-    TokenWriteThrottle.THROTTLE_RATES = {**rates, "token_writes": "3/minute"}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token_writes": "3/minute"},
+    }
     yield
-    TokenWriteThrottle.THROTTLE_RATES = rates
     cache.clear()
 
 
