@@ -44,6 +44,7 @@ def demo_company(transactional_db, settings):
     return key
 
 
+@pytest.mark.fuzz
 def test_no_request_makes_the_api_fail_or_break_its_schema(demo_company, live_server, tmp_path):
     token = demo_company
     schema = tmp_path / "schema.json"
