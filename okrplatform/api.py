@@ -113,23 +113,22 @@ class ChoiceLabel(serializers.CharField):
         return self.translated.get(value, str(value))
 
 
-class StrictCharField(serializers.CharField):
+class _JsonStringOnly:
     """Text as a JSON string only. DRF also takes a number and stores its digits (``{"code": 0}``
     became the code "0"): a client sending the wrong type learns it instead."""
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
 
 
-class StrictSlugField(serializers.SlugField):
-    """A code as a JSON string only (see ``StrictCharField``)."""
+class StrictCharField(_JsonStringOnly, serializers.CharField):
+    """DRF's CharField, for JSON strings only."""
 
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
+
+class StrictSlugField(_JsonStringOnly, serializers.SlugField):
+    """DRF's SlugField, for JSON strings only."""
 
 
 def parse_number(raw, *, whole_digits: int, decimal_places: int) -> Decimal:
