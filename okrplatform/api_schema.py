@@ -142,10 +142,11 @@ def state_the_rules(result: dict, generator, request, public) -> dict:
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if not name.endswith("Request"):
             continue  # answers may echo what was sent, in a message
-        for prop in component.get("properties", {}).values():
+        for value in component.get("properties", {}).values():
+            prop = value.get("items", {}) if value.get("type") == "array" else value
             if (
                 prop.get("type") == "string"
-                and not prop.get("readOnly")
+                and not value.get("readOnly")
                 and not {"enum", "format", "pattern"} & set(prop)
             ):
                 # Text is trimmed: a required one needs a character that is not a space.

@@ -340,8 +340,8 @@ class DecisionViewSet(
             raise serializers.ValidationError(form.errors)
         try:
             decision = decision_record(review=review, by=request.user, form=form)
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"review": error.messages}) from None
+        except DjangoValidationError as error:  # the review is closed: what exists stands
+            raise Conflict(error.messages[0]) from None
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
 
 

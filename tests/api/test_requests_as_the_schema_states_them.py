@@ -9,7 +9,8 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from objectives.models import CheckIn
-from tests.factories import ObjectiveFactory
+from reviews.models import ReviewMeeting
+from tests.factories import ObjectiveFactory, ReviewMeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,19 @@ def test_a_reference_holding_a_nul_character_is_refused_before_the_database_sees
     listed = api(alice).get("/api/v1/kpis/", {"code": "emea\x00otd"})
     assert listed.status_code == 400
     assert list(listed.json()) == ["code"]
+
+
+def test_a_decision_for_a_closed_review_is_a_conflict_with_what_is_recorded(
+    api, alice, emea, quarter
+):
+    alice.is_staff = True  # staff pass the permission (others are refused 403 before)
+    alice.save()
+    review = ReviewMeetingFactory(
+        unit=emea, cycle=quarter, facilitator=alice, state=ReviewMeeting.State.CLOSED
+    )
+    response = api(alice).post(
+        "/api/v1/decisions/", {"review": review.pk, "title": "Too late"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This review is closed: its decisions are a record."}
+    assert not review.decisions.exists()
