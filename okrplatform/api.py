@@ -3,6 +3,7 @@ permissions from django-rules, and optimistic locking."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -147,13 +148,9 @@ def parse_number(raw, *, whole_digits: int, decimal_places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
 
 
-_DECIMAL_TEXTS: dict[int, re.Pattern] = {}
-
-
+@functools.cache
 def _decimal_text(whole_digits: int) -> re.Pattern:
-    if whole_digits not in _DECIMAL_TEXTS:
-        _DECIMAL_TEXTS[whole_digits] = re.compile(rf"^-?\d{{1,{whole_digits}}}(?:\.\d+)?$", re.A)
-    return _DECIMAL_TEXTS[whole_digits]
+    return re.compile(rf"^-?\d{{1,{whole_digits}}}(?:\.\d+)?$", re.A)
 
 
 class NumberField(serializers.DecimalField):

@@ -10,7 +10,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters import utils
 from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
@@ -139,10 +138,10 @@ class StrictFilterBackend(DjangoFilterBackend):
     refused rather than read as absent, and so is a value holding a NUL character: a client
     that built its query wrong learns it, instead of getting every row."""
 
-    def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
-            return queryset
+            return None
         problems = {}
         for name, declared in filterset.filters.items():
             values = request.query_params.getlist(name)
@@ -162,6 +161,4 @@ class StrictFilterBackend(DjangoFilterBackend):
                 problems[name] = [_("Give true or false.")]
         if problems:
             raise serializers.ValidationError(problems)
-        if not filterset.is_valid() and self.raise_exception:
-            raise utils.translate_validation(filterset.errors)
-        return filterset.qs
+        return filterset
