@@ -51,6 +51,7 @@ STATED_RULES: list[tuple[str, str]] = [
     (r"^Enter a valid URL\.$", "a host beyond DNS's limits"),
     (r"^To (de|in)crease, the target must be (below|above) the start value\.$", "two values"),
     (r"^With confidence 3 or less, say what blocks this key result\.$", "a note a value asks"),
+    (r"^This value leaves the key result off track: say what blocks it\.$", "a note a value asks"),
     (r"^.* is a loopback, private or reserved address: webhooks go only to .*$", "settings"),
     # A bound the schema states for a JSON number, which the digits of a string cannot carry.
     (r"^The weight must be greater than zero\.$", "a bound on digits sent as a string"),
