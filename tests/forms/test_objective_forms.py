@@ -159,3 +159,22 @@ def test_a_manager_creates_an_objective_whose_key_result_she_owns(
     key_result = objective.key_results.get()
     assert (key_result.title, key_result.owner) == ("Cost per parcel", alice)
     assert (key_result.start_value, key_result.target_value) == (Decimal("4.8"), Decimal("4.1"))
+
+
+def test_a_key_result_weighted_zero_is_refused_with_the_reason_and_nothing_is_saved(
+    django_app, alice, delivery_objective, language
+):
+    page = edit_page(django_app, delivery_objective, reading(alice, language))
+    form = form_holding(page, "title")
+    form["key_results-0-weight"] = "0"
+
+    response = form.submit()
+
+    assert response.status_code == 200
+    expected = {
+        "en": "The weight must be greater than zero.",
+        "de": "Das Gewicht muss größer als null sein.",
+    }[language]
+    assert expected in " ".join(error_texts(response)), field_errors(response)
+    on_time = delivery_objective.key_results.get(title="On-time delivery rate")
+    assert on_time.weight == Decimal(1)
