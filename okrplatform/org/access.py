@@ -26,14 +26,27 @@ RANK = {
 }
 
 # One round trip: each unit reached down from a membership with the best role held there (rank
-# 1-3), each unit above a membership (rank 0: seen, for alignment, but no role), and the roots of
-# the organisation (rank -1), to tell whether the person sees every unit.
+# 1-3) and each unit above a membership (rank 0: seen, for alignment, but no role). A person
+# with a role at every root of the organisation sees every unit: unless asked to walk anyway,
+# the walk (which for them visits every unit of the organisation) is skipped and one row of
+# rank -1 says so. A root has no unit above it, so a rank there comes only from a membership
+# there.
 REACH_SQL = """
-WITH RECURSIVE down(unit_id, rank) AS (
+WITH RECURSIVE everywhere(yes) AS (
+    SELECT NOT %(walk_anyway)s
+       AND EXISTS (SELECT 1 FROM {unit} WHERE parent_id IS NULL)
+       AND NOT EXISTS (
+           SELECT 1 FROM {unit} r
+           WHERE r.parent_id IS NULL AND NOT EXISTS (
+               SELECT 1 FROM {membership} m WHERE m.unit_id = r.id AND m.user_id = %(user)s
+           )
+       )
+),
+down(unit_id, rank) AS (
     SELECT m.unit_id,
            CASE m.role WHEN %(manager)s THEN 3 WHEN %(contributor)s THEN 2 ELSE 1 END
     FROM {membership} m
-    WHERE m.user_id = %(user)s
+    WHERE m.user_id = %(user)s AND NOT (SELECT yes FROM everywhere)
     UNION ALL
     SELECT child.id, down.rank
     FROM {unit} child JOIN down ON child.parent_id = down.unit_id
@@ -41,7 +54,7 @@ WITH RECURSIVE down(unit_id, rank) AS (
 up(unit_id) AS (
     SELECT u.parent_id
     FROM {unit} u JOIN {membership} m ON m.unit_id = u.id
-    WHERE m.user_id = %(user)s AND u.parent_id IS NOT NULL
+    WHERE m.user_id = %(user)s AND u.parent_id IS NOT NULL AND NOT (SELECT yes FROM everywhere)
     UNION
     SELECT u.parent_id
     FROM {unit} u JOIN up ON u.id = up.unit_id
@@ -51,7 +64,7 @@ SELECT unit_id, MAX(rank) FROM down GROUP BY unit_id
 UNION ALL
 SELECT unit_id, 0 FROM up
 UNION ALL
-SELECT id, -1 FROM {unit} WHERE parent_id IS NULL
+SELECT NULL, -1 FROM everywhere WHERE yes
 """
 
 # The same units as a subquery, for filtering rows by them without sending the ids back: for
@@ -83,14 +96,13 @@ class Access:
         self.user = user
         self.is_staff = bool(user.is_active and user.is_staff)
 
-    @cached_property
-    def _reach(self) -> tuple[dict[int, int], frozenset[int]]:
-        """The rank held at each unit seen, and the roots of the organisation."""
+    def _walk(self, *, walk_anyway: bool) -> dict[int, int] | None:
+        """The rank held at each unit seen; None for a role at every root, not walked."""
         if not self.user.is_authenticated:
-            return {}, frozenset()
+            return {}
         tables = {"membership": Membership._meta.db_table, "unit": OrgUnit._meta.db_table}
         ranks: dict[int, int] = {}
-        roots = set()
+        everywhere = False
         with connection.cursor() as cursor:
             cursor.execute(
                 REACH_SQL.format(**tables),
@@ -98,18 +110,25 @@ class Access:
                     "user": self.user.pk,
                     "manager": Membership.Role.MANAGER,
                     "contributor": Membership.Role.CONTRIBUTOR,
+                    "walk_anyway": walk_anyway,
                 },
             )
             for unit_id, rank in cursor.fetchall():
                 if rank < 0:
-                    roots.add(unit_id)
+                    everywhere = True
                 else:
                     ranks[unit_id] = max(rank, ranks.get(unit_id, 0))
-        return ranks, frozenset(roots)
+        return None if everywhere else ranks
 
-    @property
+    @cached_property
+    def _first_look(self) -> dict[int, int] | None:
+        # Lists only need to know whether the person sees every unit; rank lookups walk then.
+        return self._walk(walk_anyway=False)
+
+    @cached_property
     def _ranks(self) -> dict[int, int]:
-        return self._reach[0]
+        ranks = self._first_look
+        return ranks if ranks is not None else (self._walk(walk_anyway=True) or {})
 
     def rank_at(self, unit_id: int) -> int:
         return MANAGER if self.is_staff else self._ranks.get(unit_id, 0)
@@ -134,8 +153,7 @@ class Access:
         staff's other powers stay with ``sees_everything``."""
         if self.is_staff:
             return True
-        roots = self._reach[1]
-        return bool(roots) and all(self.rank_at(root) >= VIEWER for root in roots)
+        return self._first_look is None  # a role at every root: not walked
 
     def sees_all_below(self, unit_id: int) -> bool:
         """A role in a unit holds for every unit below it: then nothing below needs filtering."""

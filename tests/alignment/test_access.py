@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from objectives.models import Objective
 from okrplatform.org.access import CONTRIBUTOR, MANAGER, VIEWER, Access
 from okrplatform.org.models import Membership
-from tests.factories import MembershipFactory, OrgUnitFactory, UserFactory
+from tests.factories import MembershipFactory, ObjectiveFactory, OrgUnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +78,34 @@ def test_a_role_at_the_top_means_seeing_every_unit_and_nothing_else_does(
     # A second organisation tree: a role at the top of one is not enough.
     OrgUnitFactory(parent=None)
     assert not Access(ceo).sees_every_unit
+
+
+def test_a_company_wide_person_still_holds_the_best_role_on_the_way_down(
+    company, emea, emea_logistics, apac
+):
+    ceo = UserFactory()
+    MembershipFactory(user=ceo, unit=company, role=Membership.Role.VIEWER)
+    MembershipFactory(user=ceo, unit=emea, role=Membership.Role.MANAGER)
+    access = Access(ceo)
+
+    assert access.sees_every_unit
+    assert access.rank_at(emea_logistics.pk) == MANAGER
+    assert access.rank_at(apac.pk) == VIEWER
+    assert access.sees(apac.pk)
+
+
+def test_a_company_wide_list_is_filtered_without_walking_the_tree(company, emea, quarter):
+    ceo = UserFactory()
+    MembershipFactory(user=ceo, unit=company, role=Membership.Role.VIEWER)
+    ObjectiveFactory(unit=emea, cycle=quarter)
+
+    access = Access(ceo)
+    with CaptureQueriesContext(connection) as queries:
+        seen = list(access.restrict(Objective.objects.all()))
+
+    assert len(seen) == 1
+    assert len(queries) == 2, "one look at the person's roles, then the objectives"
+    # The walk down the tree would visit every unit of the organisation: it was skipped, as
+    # the list needs no rank.
+    assert access._first_look is None
+    assert "_ranks" not in vars(access)
