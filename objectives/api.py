@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -21,6 +21,7 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 
 from kpis.api import KPISerializer, KPIViewSet, VisibleKPIField
@@ -105,19 +106,20 @@ def _conflicts_of(request, links: QuerySet[KPILink], key: str) -> dict[int, list
     return by_key
 
 
-class _ConflictsOfPage(serializers.ListSerializer):
-    """Works out the possible conflicts of a whole page at once, not row by row."""
+class _PageAtOnce(serializers.ListSerializer):
+    """Works out what the rows of a whole page need at once (``prepare_page``), not row by
+    row."""
 
     def to_representation(self, data):
         rows = list(data.all() if hasattr(data, "all") else data)
-        self.child.context["conflicts"] = self.child.conflicts_for(rows)
+        self.child.prepare_page(rows)
         return super().to_representation(rows)
 
 
 class WithPossibleConflicts(serializers.Serializer):
     """Adds ``possible_conflicts``: the "possible conflict" the objective and KPI pages show —
     the objective improved over the last four weeks while a KPI guarding it worsened. A page of
-    them is worked out at once by ``_ConflictsOfPage`` (the ``list_serializer_class``)."""
+    them is worked out at once by ``_PageAtOnce`` (the ``list_serializer_class``)."""
 
     possible_conflicts = serializers.SerializerMethodField(
         help_text="Guard links where, over the last four weeks, the objective improved while "
@@ -125,6 +127,9 @@ class WithPossibleConflicts(serializers.Serializer):
         "Empty when there is none."
     )
     conflict_key = "objective"  # each row is an objective; "kpi": each row is a KPI
+
+    def prepare_page(self, rows: list) -> None:
+        self.context["conflicts"] = self.conflicts_for(rows)
 
     def conflicts_for(self, rows: list) -> dict[int, list]:
         if "request" not in self.context:  # whose visibility to apply is unknown: none shown
@@ -147,7 +152,9 @@ class WithPossibleConflicts(serializers.Serializer):
         conflicts = self.context.get("conflicts")
         if conflicts is None:  # one object, not a page
             conflicts = self.conflicts_for([row])
-        return PossibleConflictSerializer(conflicts.get(row.pk, []), many=True).data
+        found = conflicts.get(row.pk)
+        # Most rows have none: a serializer built for each of them cost more than the row.
+        return PossibleConflictSerializer(found, many=True).data if found else []
 
 
 class GradeSerializer(serializers.Serializer):
@@ -229,6 +236,7 @@ class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
         help_text="The address of the objective it aligns to; null at the top.",
     )
     key_results = Link(
+        source="key_result_refs",  # set by prepare_page
         many=True,
         read_only=True,
         view_name="keyresult-detail",
@@ -291,7 +299,7 @@ class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
             "version",
         ]
         read_only_fields = ["status", "catchball", "deployed_from", "created_at", "updated_at"]
-        list_serializer_class = _ConflictsOfPage
+        list_serializer_class = _PageAtOnce
         extra_kwargs = {
             "title": {"help_text": "What the objective sets out to achieve, in one sentence."},
             "description": {"help_text": "Why it matters and what is in scope; may be empty."},
@@ -334,6 +342,22 @@ class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
                 "by it."
             },
         }
+
+    def prepare_page(self, rows: list[Objective]) -> None:
+        super().prepare_page(rows)
+        # The ids of the page's key results, read at once: a prefetch builds a queryset for
+        # every row, which cost more than the rest of the row.
+        refs: dict[int, list[PKOnlyObject]] = {row.pk: [] for row in rows}
+        key_results = KeyResult.objects.filter(objective__in=list(refs)).order_by("pk")
+        for objective_id, pk in key_results.values_list("objective_id", "pk"):
+            refs[objective_id].append(PKOnlyObject(pk))
+        for row in rows:
+            row.key_result_refs = refs[row.pk]
+
+    def to_representation(self, objective: Objective):
+        if not hasattr(objective, "key_result_refs"):  # one object, not a page
+            self.prepare_page([objective])
+        return super().to_representation(objective)
 
     def get_expected_progress(self, objective: Objective) -> float:
         # A page holds a handful of cycles: worked out once per cycle, not per row.
@@ -710,9 +734,7 @@ class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
     }
 
     def get_queryset(self) -> QuerySet[Objective]:
-        objectives = Objective.objects.select_related(
-            "unit", "cycle", "owner", "grade"
-        ).prefetch_related(Prefetch("key_results", KeyResult.objects.only("pk", "objective")))
+        objectives = Objective.objects.select_related("unit", "cycle", "owner", "grade")
         if self.action == "list" and "archived" not in self.request.query_params:
             objectives = objectives.filter(archived_at__isnull=True)
         return access_for(self.request.user).restrict(objectives)
@@ -1241,7 +1263,7 @@ class KPIWithConflictsSerializer(WithPossibleConflicts, KPISerializer):
 
     class Meta(KPISerializer.Meta):
         fields = [*KPISerializer.Meta.fields, "possible_conflicts"]
-        list_serializer_class = _ConflictsOfPage
+        list_serializer_class = _PageAtOnce
 
 
 class KPIWithConflictsViewSet(KPIViewSet):

@@ -292,7 +292,14 @@ class Objective(TreeNode):
                 violation_error_message=_("This unit already has a copy of that objective."),
             ),
         ]
-        indexes = [models.Index(fields=["cycle", "unit"], name="objective_cycle_unit")]
+        indexes = [
+            models.Index(fields=["cycle", "unit"], name="objective_cycle_unit"),
+            # Lists leave archived objectives out: their pages count and walk the live ones
+            # in id order from this index alone, not by reading the whole table.
+            models.Index(
+                fields=["id"], condition=Q(archived_at__isnull=True), name="objective_live"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
