@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -191,6 +192,13 @@ def _plain(value):
     return value
 
 
+def _xlsx_cell(value):
+    """A cell as the workbook can hold it: the XML inside an .xlsx has no room for control
+    characters (a title pasted from elsewhere may carry one), so they are left out of the
+    cell; the text stored is unchanged and the CSV keeps them."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def export_workbook(unit: OrgUnit, cycle: Cycle, user: User) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -207,7 +215,7 @@ def export_workbook(unit: OrgUnit, cycle: Cycle, user: User) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append(row)
+            sheet.append([_xlsx_cell(value) for value in row])
         sheet.freeze_panes = "A2"
         for index in range(1, len(header) + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 18

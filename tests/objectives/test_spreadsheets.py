@@ -218,6 +218,20 @@ def test_the_export_reads_back_unchanged_as_xlsx_and_as_csv(alice, emea, emea_lo
     assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 3)
 
 
+def test_a_title_holding_a_control_character_still_exports(alice, emea, quarter):
+    # Text pasted from another system may carry one; the xlsx format cannot hold it.
+    objective = ObjectiveFactory(title="EMEA\x1e on time", unit=emea, cycle=quarter, owner=alice)
+    KeyResultFactory(objective=objective, title="On-time\x0b delivery")
+
+    sheet = load_workbook(io.BytesIO(export_workbook(emea, quarter, alice)))["OKRs"]
+
+    assert [cell.value for cell in sheet[2]][:1] == ["EMEA on time"]
+    assert "On-time delivery" in [cell.value for cell in sheet[2]]
+    objective.refresh_from_db()
+    assert objective.title == "EMEA\x1e on time", "what is stored stays as it was written"
+    assert "EMEA\x1e on time" in export_csv(emea, quarter, alice, "okrs")
+
+
 def test_the_import_page_previews_then_imports(client, alice, emea, quarter):
     client.force_login(alice)
     upload = SimpleUploadedFile(
