@@ -107,9 +107,15 @@ class NumberSchema(OpenApiSerializerFieldExtension):
 
 
 # Text without a NUL character (DRF and PostgreSQL refuse one), and with something that is not
-# a space where a value is required (DRF trims text).
+# a space where a value is required. DRF trims text with Python's str.strip(), whose spaces are
+# not quite a JSON Schema \s: they include the separators U+001C to U+001F and U+0085, and
+# leave out U+FEFF. So the spaces are listed as Python has them.
+PYTHON_SPACES = (
+    "\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029"
+    "\\u202f\\u205f\\u3000"
+)
 ANY_TEXT = "^[^\\u0000]*$"
-NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+NOT_BLANK = f"^[^\\u0000]*[^{PYTHON_SPACES}\\u0000][^\\u0000]*$"
 
 
 def state_the_rules(result: dict, generator, request, public) -> dict:

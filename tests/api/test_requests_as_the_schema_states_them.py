@@ -3,6 +3,8 @@ named: the rules a fuzz run (test_schema_fuzz.py) holds it to, one by one."""
 
 from __future__ import annotations
 
+import re
+import sys
 from decimal import Decimal
 
 import pytest
@@ -10,7 +12,12 @@ from drf_spectacular.generators import SchemaGenerator
 
 from objectives.models import CheckIn
 from reviews.models import ReviewMeeting
-from tests.factories import ObjectiveFactory, ReviewMeetingFactory
+from tests.factories import (
+    InterventionFactory,
+    KPIFactory,
+    ObjectiveFactory,
+    ReviewMeetingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +165,29 @@ def test_a_decision_for_a_closed_review_is_a_conflict_with_what_is_recorded(
     assert response.status_code == 409
     assert response.json() == {"detail": "This review is closed: its decisions are a record."}
     assert not review.decisions.exists()
+
+
+def test_a_required_text_is_blank_in_the_schema_exactly_when_the_api_trims_it_to_nothing(
+    api, alice, emea, quarter
+):
+    schema = SchemaGenerator().get_schema(public=True)
+    note = schema["components"]["schemas"]["NewNoteRequest"]["properties"]["text"]
+    # JSON Schema reads a pattern as ECMA 262 does, whose \s is not Python's: the spaces are
+    # listed, so that every reader of the schema (a fuzzer, a client) draws the same line.
+    assert "\\s" not in note["pattern"]
+    required_text = re.compile(note["pattern"])
+    # Every character Python's str.strip() removes (DRF trims with it), and a few it keeps.
+    for code in range(1, sys.maxunicode + 1):
+        character = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # halves of a pair, never a character on their own in JSON text
+        blank = not character.strip()
+        assert bool(required_text.match(character)) is not blank, hex(code)
+
+    intervention = InterventionFactory(
+        kpi=KPIFactory(unit=emea), objective=ObjectiveFactory(unit=emea, cycle=quarter)
+    )
+    client = api(alice)
+    notes = f"/api/v1/interventions/{intervention.pk}/notes/"
+    assert client.post(notes, {"text": "\x1e"}, format="json").status_code == 400
+    assert client.post(notes, {"text": "\ufeff"}, format="json").status_code == 200
