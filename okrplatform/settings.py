@@ -505,6 +505,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat's schedule file in dbm.dumb, not Python 3.13's WAL-mode dbm.sqlite3 (okrplatform/beat.py).
+CELERY_BEAT_SCHEDULER = "okrplatform.beat:FileScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Work written down while the broker was away reaches it within seconds of its return.
     "relay-outbox": {"task": "okrplatform.outbox.tasks.relay_outbox", "schedule": 5.0},
