@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from objectives.progress import STATUS_SEVERITY
+from okrplatform.xlsx import append_row
 
 from .agenda import kpis_needing_attention, objective_lines, review_decisions
 from .grading import review_objectives
@@ -27,7 +28,7 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list]) 
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
     for index, name in enumerate(header, start=1):
         longest = max([len(str(name)), *(len(str(row[index - 1] or "")) for row in rows)])

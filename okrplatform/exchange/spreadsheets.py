@@ -26,7 +26,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -40,6 +39,7 @@ from objectives.services import key_result_upsert, objective_upsert
 from okrplatform.org.access import access_for
 from okrplatform.org.models import OrgUnit, User
 from okrplatform.org.selectors import in_subtree_of
+from okrplatform.xlsx import append_row
 
 OKR_SHEET, KPI_SHEET = "OKRs", "KPIs"
 
@@ -192,13 +192,6 @@ def _plain(value):
     return value
 
 
-def _xlsx_cell(value):
-    """A cell as the workbook can hold it: the XML inside an .xlsx has no room for control
-    characters (a title pasted from elsewhere may carry one), so they are left out of the
-    cell; the text stored is unchanged and the CSV keeps them."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def export_workbook(unit: OrgUnit, cycle: Cycle, user: User) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -215,7 +208,7 @@ def export_workbook(unit: OrgUnit, cycle: Cycle, user: User) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([_xlsx_cell(value) for value in row])
+            append_row(sheet, row)
         sheet.freeze_panes = "A2"
         for index in range(1, len(header) + 1):
             sheet.column_dimensions[get_column_letter(index)].width = 18

@@ -250,6 +250,20 @@ def test_the_export_holds_the_agenda_grades_and_decisions(client, alice, review,
     assert workbook["Decisions"]["B2"].value == "Guard every cost objective"
 
 
+def test_the_export_holds_a_decision_whose_title_carries_a_control_character(
+    client, alice, review, emea_plan
+):
+    # Text pasted from another system may carry one; the xlsx format cannot hold it.
+    DecisionFactory(review=review, title="Guard\x1e every cost objective", decided_by=alice)
+    client.force_login(alice)
+
+    response = client.get(reverse("review_export", args=[review.pk]))
+
+    assert response.status_code == 200
+    workbook = load_workbook(BytesIO(response.content))
+    assert workbook["Decisions"]["B2"].value == "Guard every cost objective"
+
+
 def test_presentation_and_agenda_run_a_bounded_number_of_queries(
     client, alice, review, emea, quarter, emea_plan, django_assert_max_num_queries
 ):
