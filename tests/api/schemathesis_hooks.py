@@ -37,6 +37,7 @@ STATED_RULES: list[tuple[str, str]] = [
     (r"^The due date cannot be before the start date\.$", "two dates of one body"),
     (r"^(Higher|Lower) is better here, so the critical threshold .*$", "thresholds and direction"),
     (r"^That period has not started yet\.$", "a period after today"),
+    (r"^A check-in cannot be in the future\.$", "a check-in's time after now"),
     (r"^Webhooks may only be sent to .* on this site\.$", "the site's allowed targets"),
     (r"^This cycle is closed: choose an open one\.$", "a closed cycle"),
     (r"^A key result stays with its objective\.$", "what is stored"),
