@@ -37,6 +37,7 @@ from okrplatform.api import (
     VersionedSerializer,
     as_saved,
     parse_number,
+    reaches_archived,
 )
 from okrplatform.org.access import access_for
 from okrplatform.org.api import PersonField, UnitField
@@ -49,6 +50,7 @@ from .selectors import trend_of
 from .services import (
     MeasurementInput,
     kpi_archive,
+    kpi_restore,
     kpi_store,
     measurements_ingest,
     measurements_save,
@@ -79,7 +81,9 @@ class KPISerializer(VersionedSerializer):
         help_text="The trend in words, in the reader's language."
     )
     archived = serializers.SerializerMethodField(
-        help_text="Archived KPIs (`DELETE`) leave the board; their measurements stay."
+        help_text="Archived KPIs (`DELETE`) leave the board, the figures and their own route; "
+        "their measurements stay. The list with `archived=true` holds them and "
+        "`POST …/restore/` brings them back."
     )
 
     class Meta:
@@ -385,10 +389,18 @@ KPI_EXAMPLE = {
     "source": "api",
 }
 
+ARCHIVED_KPI_IS_GONE = (
+    "An archived KPI answers 404 here, as one deleted would: the list with `archived=true` "
+    "holds it, and `POST …/restore/` brings it back."
+)
+
 
 @extend_schema_view(
-    list=extend_schema(summary="KPIs you see, with their latest value, health and trend"),
-    retrieve=extend_schema(summary="A KPI"),
+    list=extend_schema(
+        summary="KPIs you see, with their latest value, health and trend",
+        description="Archived KPIs only with `archived` given.",
+    ),
+    retrieve=extend_schema(summary="A KPI", description=ARCHIVED_KPI_IS_GONE),
     create=extend_schema(
         summary="Define a KPI (managers of its unit)",
         description="The code must be unused; the thresholds must follow the direction "
@@ -397,6 +409,7 @@ KPI_EXAMPLE = {
     ),
     update=extend_schema(
         summary="Change a KPI (managers of its unit; send the version you read)",
+        description=ARCHIVED_KPI_IS_GONE,
         examples=[
             OpenApiExample(
                 "New thresholds",
@@ -407,12 +420,14 @@ KPI_EXAMPLE = {
     ),
     partial_update=extend_schema(
         summary="Change some fields (send the version you read)",
+        description=ARCHIVED_KPI_IS_GONE,
         examples=[
             OpenApiExample("A new owner", value={"owner": "anna", "version": 1}, request_only=True)
         ],
     ),
     destroy=extend_schema(
-        summary="Archive a KPI: it leaves the board, its measurements stay in history"
+        summary="Archive a KPI: it leaves the board, its measurements stay in history",
+        description=ARCHIVED_KPI_IS_GONE,
     ),
 )
 class KPIViewSet(CachedListMixin, viewsets.ModelViewSet):
@@ -425,6 +440,7 @@ class KPIViewSet(CachedListMixin, viewsets.ModelViewSet):
         "update": "kpis.edit_kpi",
         "partial_update": "kpis.edit_kpi",
         "destroy": "kpis.edit_kpi",
+        "restore": "kpis.edit_kpi",
         "default": "kpis.see_kpi",
     }
 
@@ -435,6 +451,8 @@ class KPIViewSet(CachedListMixin, viewsets.ModelViewSet):
         kpis = KPI.objects.select_related("unit", "owner").annotate(
             previous_value=Subquery(previous.values("value")[:1])
         )
+        if not reaches_archived(self):
+            kpis = kpis.filter(is_active=True)
         return access_for(self.request.user).restrict(kpis)
 
     def _require_manager(self, unit) -> None:
@@ -454,6 +472,17 @@ class KPIViewSet(CachedListMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, kpi: KPI) -> None:
         kpi_archive(kpi=kpi)
+
+    @extend_schema(
+        request=None,
+        summary="Bring an archived KPI back onto the board (managers of its unit)",
+        description="It answers the KPI, archived or not; its health follows its measurements.",
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None) -> Response:
+        kpi = self.get_object()
+        kpi_restore(kpi=kpi)
+        return Response(self.get_serializer(self.get_queryset().get(pk=kpi.pk)).data)
 
 
 @extend_schema_view(

@@ -54,10 +54,16 @@ class KPIApiFilter(KPIFilter):
     """The board's filters, and what systems syncing KPIs need besides."""
 
     code = django_filters.CharFilter(label=_("Code"))
+    archived = django_filters.BooleanFilter(
+        field_name="is_active",
+        exclude=True,
+        label=_("Archived"),
+        help_text="`true`: only the archived ones; `false` or left out: only the others.",
+    )
     updated_since = SinceFilter("updated_at", label=_("Changed since"))
 
     class Meta(KPIFilter.Meta):
-        fields = [*KPIFilter.Meta.fields, "code", "updated_since"]
+        fields = [*KPIFilter.Meta.fields, "code", "archived", "updated_since"]
 
 
 class MeasurementFilter(django_filters.FilterSet):

@@ -319,6 +319,14 @@ def kpi_store(*, serializer) -> KPI:
 
 @transaction.atomic
 def kpi_archive(*, kpi: KPI) -> None:
-    """Archive: the KPI leaves the board and the figures; its measurements stay in history."""
-    KPI.objects.filter(pk=kpi.pk, is_active=True).update(is_active=False)
+    """Archive: the KPI leaves the board and the figures; its measurements stay in history.
+    Its ``updated_at`` moves, so that systems syncing by ``updated_since`` learn of it."""
+    KPI.objects.filter(pk=kpi.pk, is_active=True).update(is_active=False, updated_at=timezone.now())
+    kpis_refresh(kpi_ids={kpi.pk})
+
+
+@transaction.atomic
+def kpi_restore(*, kpi: KPI) -> None:
+    """Bring an archived KPI back onto the board, its health from its measurements now."""
+    KPI.objects.filter(pk=kpi.pk, is_active=False).update(is_active=True, updated_at=timezone.now())
     kpis_refresh(kpi_ids={kpi.pk})

@@ -1,7 +1,8 @@
 """The REST API of objectives, key results, check-ins and initiatives.
 
 Writes go through the same rules and services as the pages: rollups follow after commit,
-check-ins are a record (created, never changed), archived objectives stay readable.
+check-ins are a record (created, never changed), archived objectives stay in history: the list
+with ``archived=true`` holds them and ``restore`` brings them back.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from okrplatform.api import (
     StrictCharField,
     VersionedSerializer,
     as_saved,
+    reaches_archived,
 )
 from okrplatform.filters import IdFilter, KeyOrIdFilter
 from okrplatform.org.access import access_for
@@ -257,8 +259,8 @@ class ObjectiveSerializer(WithPossibleConflicts, VersionedSerializer):
         "level up (or is a top-level objective itself). Computed by the rollups.",
     )
     archived = serializers.SerializerMethodField(
-        help_text="Archived objectives (`DELETE`) leave every figure; `POST …/restore/` brings "
-        "them back. Lists leave them out unless `archived` is given."
+        help_text="Archived objectives (`DELETE`) leave every figure and their own route; the "
+        "list with `archived=true` holds them and `POST …/restore/` brings them back."
     )
     grade = serializers.SerializerMethodField(
         help_text="The final grade given at the close of its cycle; null until graded."
@@ -681,10 +683,15 @@ INITIATIVE_EXAMPLE = {
     "due_date": "2026-12-18",
 }
 
+ARCHIVED_OBJECTIVE_IS_GONE = (
+    "An archived objective answers 404 here, as one deleted would: the list with "
+    "`archived=true` holds it, and `POST …/restore/` brings it back."
+)
+
 
 @extend_schema_view(
     list=extend_schema(summary="Objectives you see, with their computed figures"),
-    retrieve=extend_schema(summary="An objective"),
+    retrieve=extend_schema(summary="An objective", description=ARCHIVED_OBJECTIVE_IS_GONE),
     create=extend_schema(
         summary="Create an objective (managers of its unit)",
         examples=[
@@ -697,6 +704,7 @@ INITIATIVE_EXAMPLE = {
     ),
     update=extend_schema(
         summary="Change an objective (send the version you read)",
+        description=ARCHIVED_OBJECTIVE_IS_GONE,
         examples=[
             OpenApiExample(
                 "Made aspirational",
@@ -707,6 +715,7 @@ INITIATIVE_EXAMPLE = {
     ),
     partial_update=extend_schema(
         summary="Change some fields (send the version you read)",
+        description=ARCHIVED_OBJECTIVE_IS_GONE,
         examples=[
             OpenApiExample(
                 "Reworded",
@@ -716,7 +725,8 @@ INITIATIVE_EXAMPLE = {
         ],
     ),
     destroy=extend_schema(
-        summary="Archive an objective: it leaves every figure and stays in history"
+        summary="Archive an objective: it leaves every figure and stays in history",
+        description=ARCHIVED_OBJECTIVE_IS_GONE,
     ),
 )
 class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
@@ -735,7 +745,7 @@ class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Objective]:
         objectives = Objective.objects.select_related("unit", "cycle", "owner", "grade")
-        if self.action == "list" and "archived" not in self.request.query_params:
+        if not reaches_archived(self):
             objectives = objectives.filter(archived_at__isnull=True)
         return access_for(self.request.user).restrict(objectives)
 
@@ -760,7 +770,11 @@ class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
     def perform_destroy(self, objective: Objective) -> None:
         objective_archive(objective=objective)
 
-    @extend_schema(request=None, summary="Bring an archived objective back into the figures")
+    @extend_schema(
+        request=None,
+        summary="Bring an archived objective back into the figures",
+        description="It answers the objective, archived or not.",
+    )
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None) -> Response:
         objective = self.get_object()

@@ -33,7 +33,11 @@ class ObjectiveFilter(UnitScopedFilterSet):
     parent = IdFilter(field_name="parent", label=_("Aligns to (id)"))
     aligned = django_filters.BooleanFilter(field_name="is_aligned", label=_("Aligned"))
     archived = django_filters.BooleanFilter(
-        field_name="archived_at", lookup_expr="isnull", exclude=True, label=_("Archived")
+        field_name="archived_at",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("Archived"),
+        help_text="`true`: only the archived ones; `false` or left out: only the others.",
     )
     updated_since = SinceFilter("updated_at", label=_("Changed since"))
 

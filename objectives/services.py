@@ -264,14 +264,18 @@ def objective_restore(*, objective: Objective) -> None:
 @transaction.atomic
 def objectives_archive(*, objectives: QuerySet[Objective]) -> int:
     """Archive many at once (admin); returns how many were not archived yet."""
-    count = objectives.filter(archived_at__isnull=True).update(archived_at=timezone.now())
+    now = timezone.now()
+    # updated_at moves too: systems syncing by updated_since learn of the archive.
+    count = objectives.filter(archived_at__isnull=True).update(archived_at=now, updated_at=now)
     rollups_refresh_later()
     return count
 
 
 @transaction.atomic
 def objectives_restore(*, objectives: QuerySet[Objective]) -> int:
-    count = objectives.filter(archived_at__isnull=False).update(archived_at=None)
+    count = objectives.filter(archived_at__isnull=False).update(
+        archived_at=None, updated_at=timezone.now()
+    )
     rollups_refresh_later()
     return count
 

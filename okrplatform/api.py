@@ -289,6 +289,15 @@ class RulesPermission(permissions.BasePermission):
         return permission is None or request.user.has_perm(permission, obj)
 
 
+def reaches_archived(view) -> bool:
+    """Whether an action of ``view`` finds archived rows: the list when ``archived`` is asked
+    for, and ``restore``. Everywhere else an archived row answers 404, as a deleted one would,
+    so that a client that archived it learns it is gone from its route."""
+    if view.action == "list":
+        return "archived" in view.request.query_params
+    return view.action == "restore"
+
+
 class Conflict(exceptions.APIException):
     status_code = 409
     default_code = "conflict"

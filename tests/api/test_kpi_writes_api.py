@@ -118,7 +118,43 @@ def test_archiving_a_kpi_keeps_it_and_its_measurements(api, alice, emea_logistic
     assert api(alice).delete(f"/api/kpis/{kpi.pk}/").status_code == 204
     kpi.refresh_from_db()
     assert (kpi.is_active, kpi.measurements.count()) == (False, 1)
-    assert api(alice).get(f"/api/kpis/{kpi.pk}/").json()["archived"] is True
+
+
+def test_an_archived_kpi_is_gone_from_its_route_and_the_list_until_asked_for(
+    api, alice, emea_logistics
+):
+    kept, archived = KPIFactory(unit=emea_logistics), KPIFactory(unit=emea_logistics)
+    client = api(alice)
+    url = f"/api/kpis/{archived.pk}/"
+    before = client.get(url).json()["updated_at"]
+    client.delete(url)
+
+    assert client.get(url).status_code == 404
+    assert client.patch(url, {"name": "x", "version": archived.version}).status_code == 404
+
+    def listed(**query) -> list[tuple[int, bool]]:
+        rows = client.get("/api/kpis/", query).json()["results"]
+        return [(row["id"], row["archived"]) for row in rows]
+
+    assert listed() == [(kept.pk, False)]
+    assert listed(archived="true") == [(archived.pk, True)]
+    assert listed(archived="false") == [(kept.pk, False)]
+    (row,) = client.get("/api/kpis/", {"archived": "true"}).json()["results"]
+    assert row["updated_at"] > before
+
+
+def test_a_manager_restores_an_archived_kpi_and_a_contributor_does_not(
+    api, alice, bob, emea_logistics
+):
+    kpi = KPIFactory(unit=emea_logistics)
+    MeasurementFactory(kpi=kpi)
+    api(alice).delete(f"/api/kpis/{kpi.pk}/")
+    assert api(bob).post(f"/api/kpis/{kpi.pk}/restore/").status_code == 403
+
+    restored = api(alice).post(f"/api/kpis/{kpi.pk}/restore/")
+    assert restored.status_code == 200
+    assert (restored.json()["archived"], restored.json()["is_active"]) == (False, True)
+    assert api(alice).get(f"/api/kpis/{kpi.pk}/").status_code == 200
 
 
 def test_the_trend_follows_the_last_two_measurements_and_the_direction(api, vera, emea):

@@ -135,6 +135,31 @@ def test_deleting_archives_and_restoring_brings_it_back(api, alice, emea_objecti
     restored = client.post(detail(emea_objective) + "restore/")
     assert restored.status_code == 200
     assert restored.json()["archived"] is False
+    assert client.get(detail(emea_objective)).json()["archived"] is False
+
+
+def test_an_archived_objective_is_gone_from_its_route_and_held_by_the_archived_list(
+    api, alice, emea_objective
+):
+    client = api(alice)
+    before = client.get(detail(emea_objective)).json()["updated_at"]
+    client.delete(detail(emea_objective))
+
+    assert client.get(detail(emea_objective)).status_code == 404
+    edit = {"title": "Too late", "version": emea_objective.version}
+    assert client.patch(detail(emea_objective), edit).status_code == 404
+    assert client.delete(detail(emea_objective)).status_code == 404
+    (archived,) = client.get(LIST, {"archived": "true"}).json()["results"]
+    assert (archived["id"], archived["archived"]) == (emea_objective.pk, True)
+    # A system syncing by updated_since learns of the archive.
+    assert archived["updated_at"] > before
+    assert Objective.objects.get(pk=emea_objective.pk).title == emea_objective.title
+
+
+def test_only_who_may_edit_it_restores_an_archived_objective(api, alice, bob, emea_objective):
+    api(alice).delete(detail(emea_objective))
+    assert api(bob).post(detail(emea_objective) + "restore/").status_code == 403
+    assert Objective.objects.get(pk=emea_objective.pk).is_archived
 
 
 def test_filters_narrow_the_list(api, sam, emea, emea_logistics, quarter, emea_objective):
