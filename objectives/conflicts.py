@@ -44,39 +44,44 @@ def possible_conflicts(
     links: Iterable[KPILink], now: datetime | None = None
 ) -> list[PossibleConflict]:
     """For these guard links: the ones whose objective improved while the KPI worsened over the
-    last four weeks. Three queries, however many links."""
+    last four weeks. At most three queries, however many links: the objectives' progress four
+    weeks ago is read only for the links whose KPI worsened, which most pages have none of."""
     guard_links = [link for link in links if link.kind == KPILink.Kind.GUARDS]
     if not guard_links:
         return []
     then = (now or timezone.now()) - LOOK_BACK
     kpi_then = _kpi_values_then({link.kpi_id for link in guard_links}, then)
-    objectives = _objectives_then({link.objective_id for link in guard_links}, then)
+    worsened = [link for link in guard_links if _worsened(link.kpi, kpi_then.get(link.kpi_id))]
+    if not worsened:
+        return []
+    objectives = _objectives_then({link.objective_id for link in worsened}, then)
     conflicts = []
-    for link in guard_links:
+    for link in worsened:
         objective = objectives[link.objective_id]
-        kpi = link.kpi
-        before = kpi_then.get(kpi.pk)
-        if before is None or kpi.latest_value is None or objective.progress_then is None:
+        if objective.progress_then is None:
             continue
-        tolerance = abs(before) * KPI_NOISE
-        worse = (
-            kpi.latest_value < before - tolerance
-            if kpi.direction == KPIDirection.HIGHER_IS_BETTER
-            else kpi.latest_value > before + tolerance
-        )
-        improved = (objective.progress or 0) > objective.progress_then + PROGRESS_NOISE
-        if worse and improved:
+        if (objective.progress or 0) > objective.progress_then + PROGRESS_NOISE:
             conflicts.append(
                 PossibleConflict(
                     objective,
-                    kpi,
+                    link.kpi,
                     objective.progress_then,
                     objective.progress or 0,
-                    before,
-                    kpi.latest_value,
+                    kpi_then[link.kpi_id],
+                    link.kpi.latest_value,
                 )
             )
     return conflicts
+
+
+def _worsened(kpi: KPI, before) -> bool:
+    """Whether the KPI's latest value is worse than ``before`` by more than the noise."""
+    if before is None or kpi.latest_value is None:
+        return False
+    tolerance = abs(before) * KPI_NOISE
+    if kpi.direction == KPIDirection.HIGHER_IS_BETTER:
+        return kpi.latest_value < before - tolerance
+    return kpi.latest_value > before + tolerance
 
 
 def _kpi_values_then(kpi_ids: set[int], then: datetime) -> dict:

@@ -138,6 +138,17 @@ class StrictFilterBackend(DjangoFilterBackend):
     refused rather than read as absent, and so is a value holding a NUL character: a client
     that built its query wrong learns it, instead of getting every row."""
 
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            # No filter given: what the FilterSet would answer is the queryset itself, and
+            # building it (a deep copy of every filter, then a form) was a fifth of an
+            # unfiltered page's time. Every filter here reads one parameter of its own name.
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:

@@ -91,3 +91,18 @@ def test_lead_indicators_are_not_guards():
     objective = objective_moving(20, 60)
     lead = kpi_moving("105", "95")
     assert conflicts_of(lead, objective, kind=KPILink.Kind.LEADS) == []
+
+
+def test_the_objectives_past_is_read_only_for_guards_that_worsened(django_assert_num_queries):
+    objective = objective_moving(20, 60)
+    steady, falling = kpi_moving("95", "105"), kpi_moving("105", "95")
+    conflicts_of(steady, objective)
+    links = list(KPILink.objects.select_related("kpi").filter(kpi=steady))
+    with django_assert_num_queries(1):  # the KPI's value four weeks ago, nothing else
+        assert possible_conflicts(links) == []
+
+    KPILinkFactory(kpi=falling, objective=objective, kind=KPILink.Kind.GUARDS)
+    links = list(KPILink.objects.select_related("kpi"))
+    with django_assert_num_queries(3):
+        (found,) = possible_conflicts(links)
+    assert (found.kpi, found.objective) == (falling, objective)
