@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from okrplatform.concurrency import ConcurrentEditForm
 from okrplatform.forms import BootstrapFormMixin, LocalizedDecimalField, measured_value_field
+from okrplatform.http import id_from
 from okrplatform.org.access import access_for
 from okrplatform.org.models import OrgUnit, User
 
@@ -120,10 +121,10 @@ class ObjectiveForm(BootstrapFormMixin, ConcurrentEditForm):
 
     def _chosen_parent(self) -> list[Objective]:
         """The parent picked in the submitted form, so that a re-shown form keeps it."""
-        raw = self.data.get(self.add_prefix("parent")) if self.is_bound else None
-        if not raw or not str(raw).isdigit():
+        chosen = id_from(self.data.get(self.add_prefix("parent"))) if self.is_bound else None
+        if chosen is None:
             return []
-        return list(self.fields["parent"].queryset.filter(pk=raw))
+        return list(self.fields["parent"].queryset.filter(pk=chosen))
 
 
 def parent_label(objective: Objective) -> str:

@@ -14,6 +14,8 @@ from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 
+from okrplatform.http import id_from
+
 # A filter's "no choice" reads as a word, not "---------" (settings.FILTERS_EMPTY_CHOICE_LABEL
 # says so for plain choices; model choices take it here).
 ANY = _("Any")
@@ -71,8 +73,9 @@ class KeyOrIdField(forms.ModelChoiceField):
                 params={"value": text.encode("unicode_escape").decode("ascii")},
             )
         named = Q(**{self.key: text})
-        if text.isdigit() and len(text) < 19:  # beyond, no database holds it as an id
-            named |= Q(pk=int(text))
+        as_id = id_from(text)
+        if as_id is not None:
+            named |= Q(pk=as_id)
         # One query: at most the row with that key and the row with that id.
         candidates = sorted(
             self.queryset.filter(named)[:2],

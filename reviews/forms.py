@@ -16,6 +16,7 @@ from kpis.models import KPI
 from objectives.models import Cycle, KeyResult, Objective
 from okrplatform.concurrency import ConcurrentEditForm
 from okrplatform.forms import BootstrapFormMixin, LocalizedDecimalField
+from okrplatform.http import id_from
 from okrplatform.org.access import access_for
 from okrplatform.org.models import OrgUnit, User
 from okrplatform.org.selectors import in_subtree_of
@@ -99,7 +100,7 @@ def _offered(choices: QuerySet, first: Sequence, chosen: Sequence) -> list:
     others = choices.exclude(pk__in=ids)[: DECISION_CHOICES_OFFERED - len(first)]
     offered = first + [thing for thing in others if thing.pk not in ids]
     ids |= {thing.pk for thing in offered}
-    missing = [pk for pk in chosen if str(pk).isdigit() and int(pk) not in ids]
+    missing = [pk for pk in map(id_from, chosen) if pk is not None and pk not in ids]
     return offered + list(choices.filter(pk__in=missing)) if missing else offered
 
 

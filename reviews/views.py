@@ -20,7 +20,7 @@ from alignment.models import Tension
 from objectives.models import Cycle
 from objectives.scope import requested_cycle
 from objectives.selectors import default_cycle
-from okrplatform.http import HtmxHttpRequest
+from okrplatform.http import HtmxHttpRequest, id_from
 from okrplatform.org.access import access_for
 from okrplatform.org.scope import requested_id, requested_unit
 
@@ -135,8 +135,8 @@ def _decision_choices(review: ReviewMeeting, agenda: Agenda, data=None) -> dict:
 
 def _objectives_from(request: HtmxHttpRequest) -> int:
     """Where the page of objectives starts (``?objectives=40``); nonsense starts at the top."""
-    raw = request.GET.get("objectives", "")
-    return min(int(raw), 10**7) if raw.isdigit() else 0
+    start = id_from(request.GET.get("objectives"))
+    return min(start, 10**7) if start is not None else 0
 
 
 @login_required

@@ -6,14 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from okrplatform.http import id_from
+
 from .access import access_for
 from .models import OrgUnit
 from .selectors import top_unit_for
 
 
 def requested_id(request: HttpRequest, name: str) -> int | None:
-    raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return id_from(request.GET.get(name))
 
 
 def visible_unit(request: HttpRequest, pk: int) -> OrgUnit:

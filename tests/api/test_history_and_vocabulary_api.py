@@ -189,3 +189,13 @@ def test_an_id_no_database_holds_is_refused_rather_than_overflowing(api, alice):
     response = api(alice).get("/api/check-ins/", {"key_result": 10**30})
     assert response.status_code == 400
     assert list(response.json()) == ["key_result"]
+
+
+def test_a_digit_that_is_not_ascii_is_a_code_that_nothing_has_not_an_id(api, alice, emea):
+    # "¹" counts as a digit for str.isdigit(), which int() refuses: it was a 500.
+    for value in ["¹", "¹\x1e", "٣"]:
+        response = api(alice).get("/api/measurements/", {"kpi": value})
+        assert response.status_code == 400, value
+        assert list(response.json()) == ["kpi"]
+    by_id = api(alice).get("/api/objectives/", {"unit": str(emea.pk)})
+    assert by_id.status_code == 200

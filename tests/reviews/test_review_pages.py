@@ -326,3 +326,13 @@ def test_the_agenda_sums_up_the_units_below_and_pages_through_the_objectives(
     assert "<html" not in more, "only the next rows, for htmx to put in place of the link"
     assert more.count('href="/objectives/') == 8
     assert "show the next ones" not in more
+
+
+def test_a_review_of_a_unit_with_no_figures_yet_shows_dashes(client, alice, emea, quarter):
+    # A unit whose rollup has not run (no objectives yet): its alignment index was a 500.
+    review = ReviewMeetingFactory(unit=emea, cycle=quarter, facilitator=alice)
+    client.force_login(alice)
+    assert client.get(reverse("review_present", args=[review.pk])).status_code == 200
+    agenda = client.get(reverse("review_detail", args=[review.pk]))
+    assert agenda.status_code == 200
+    assert "Alignment index" in agenda.content.decode()
