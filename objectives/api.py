@@ -483,7 +483,8 @@ class KeyResultSerializer(VersionedSerializer):
             },
             "target_value": {
                 "help_text": "The value aimed at (or the threshold to hold), as a decimal string; "
-                "above the start to increase, below it to decrease."
+                "to increase or decrease it must differ from the start: above it to increase, "
+                "below it to decrease."
             },
             "weight": {
                 "help_text": "How much it counts in its objective's progress: greater than "

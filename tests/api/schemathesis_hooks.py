@@ -51,6 +51,7 @@ STATED_RULES: list[tuple[str, str]] = [
     # Django's URL check also holds a host to DNS's limits (63 characters a label, …).
     (r"^Enter a valid URL\.$", "a host beyond DNS's limits"),
     (r"^To (de|in)crease, the target must be (below|above) the start value\.$", "two values"),
+    (r"^The target must differ from the start value\.$", "two values"),
     (r"^With confidence 3 or less, say what blocks this key result\.$", "a note a value asks"),
     (r"^This value leaves the key result off track: say what blocks it\.$", "a note a value asks"),
     (r"^.* is a loopback, private or reserved address: webhooks go only to .*$", "settings"),
