@@ -7,6 +7,7 @@ import copy
 import functools
 import math
 import re
+import sys
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
@@ -255,7 +256,13 @@ class Pagination(PageNumberPagination):
         if raw is None:
             return None
         text = raw.strip()
-        number = int(text) if text.isascii() and text.isdigit() else 0
+        if not (text.isascii() and text.isdigit()):
+            number = 0
+        elif len(text) > 19:
+            # Beyond any page count, and int() refuses more than 4,300 digits: past the last.
+            number = sys.maxsize
+        else:
+            number = int(text)
         if number < 1 or (maximum is not None and number > maximum):
             if maximum is None:
                 message = _("Give a whole number from 1 (the first page).")

@@ -34,6 +34,10 @@ def test_a_page_is_a_whole_number_from_one_and_a_page_past_the_last_is_404(api, 
     past = client.get(OBJECTIVES, {"page": 2})
     assert past.status_code == 404
     assert past.json()["detail"]
+    # More digits than int() takes (4,300) was a 500; it is a page past the last too.
+    for far in ["9" * 25, "9" * 5000]:
+        assert client.get(OBJECTIVES, {"page": far}).status_code == 404
+    assert client.get(OBJECTIVES, {"page_size": "9" * 5000}).status_code == 400
 
 
 def test_a_page_size_outside_one_to_five_hundred_is_refused_not_replaced(api, alice, emea):
