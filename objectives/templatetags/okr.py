@@ -75,8 +75,7 @@ def check_in_form_for(key_result: KeyResult, form=None) -> CheckInForm:
 
 @register.filter
 def percent(share: float | None) -> str:
-    # A variable the template could not resolve arrives as "": shown as no figure, as None is.
-    return display.percent(None if share == "" else share)
+    return display.percent(share)
 
 
 @register.filter
