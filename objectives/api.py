@@ -92,22 +92,6 @@ class PossibleConflictSerializer(serializers.Serializer):
     kpi_now = NumberField(max_digits=20, decimal_places=4, help_text="The KPI's latest value.")
 
 
-def _conflicts_of(request, links: QuerySet[KPILink], key: str) -> dict[int, list]:
-    """The possible conflicts of these guard links, by objective or KPI id, among the
-    objectives and KPIs the person sees. Four queries, however many rows."""
-    access = access_for(request.user)
-    links = links.filter(
-        kind=KPILink.Kind.GUARDS,
-        objective__in=access.restrict(Objective.objects.all()),
-        kpi__in=access.restrict(KPI.objects.all()),
-        objective__archived_at__isnull=True,
-    ).select_related("kpi")
-    by_key: dict[int, list] = {}
-    for found in possible_conflicts(links):
-        by_key.setdefault(getattr(found, key).pk, []).append(found)
-    return by_key
-
-
 class _PageAtOnce(serializers.ListSerializer):
     """Works out what the rows of a whole page need at once (``prepare_page``), not row by
     row."""
@@ -136,18 +120,40 @@ class WithPossibleConflicts(serializers.Serializer):
     def conflicts_for(self, rows: list) -> dict[int, list]:
         if "request" not in self.context:  # whose visibility to apply is unknown: none shown
             return {}
-        field = "objective_id" if self.conflict_key == "objective" else "kpi_id"
-        # The guard links alone first: a page with none reads no objective or check-in, so a
-        # check-in elsewhere leaves it in the API cache (its versions follow the tables read).
-        guard_links = list(
-            KPILink.objects.filter(
-                **{f"{field}__in": [row.pk for row in rows]}, kind=KPILink.Kind.GUARDS
-            ).values_list("pk", flat=True)
-        )
-        if not guard_links:
-            return {}
-        links = KPILink.objects.filter(pk__in=guard_links)
-        return _conflicts_of(self.context["request"], links, self.conflict_key)
+        access = access_for(self.context["request"].user)
+        guards = KPILink.objects.filter(kind=KPILink.Kind.GUARDS)
+        # The rows are seen already and each link is given its row, not read again; what the
+        # other end may be is restricted (nothing to restrict for who sees every unit).
+        if self.conflict_key == "objective":
+            live = {row.pk: row for row in rows if row.archived_at is None}
+            links = guards.filter(objective_id__in=live).select_related("kpi")
+            if not access.sees_every_unit:
+                links = links.filter(kpi__in=access.restrict(KPI.objects.all()))
+            links = list(links)
+            for link in links:
+                link.objective = live[link.objective_id]
+        else:
+            # The guard links alone first: a page with none reads no objective or check-in, so
+            # a check-in elsewhere leaves it in the API cache (its versions follow the tables
+            # read).
+            guard_links = list(
+                guards.filter(kpi_id__in=[row.pk for row in rows]).values_list("pk", flat=True)
+            )
+            if not guard_links:
+                return {}
+            links = KPILink.objects.filter(
+                pk__in=guard_links, objective__archived_at__isnull=True
+            ).select_related("objective")
+            if not access.sees_every_unit:
+                links = links.filter(objective__in=access.restrict(Objective.objects.all()))
+            by_id = {row.pk: row for row in rows}
+            links = list(links)
+            for link in links:
+                link.kpi = by_id[link.kpi_id]
+        by_row: dict[int, list] = {}
+        for found in possible_conflicts(links):
+            by_row.setdefault(getattr(found, self.conflict_key).pk, []).append(found)
+        return by_row
 
     @extend_schema_field(PossibleConflictSerializer(many=True))
     def get_possible_conflicts(self, row) -> list[dict]:

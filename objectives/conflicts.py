@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from kpis.health import KPIDirection
@@ -44,8 +44,9 @@ def possible_conflicts(
     links: Iterable[KPILink], now: datetime | None = None
 ) -> list[PossibleConflict]:
     """For these guard links: the ones whose objective improved while the KPI worsened over the
-    last four weeks. At most three queries, however many links: the objectives' progress four
-    weeks ago is read only for the links whose KPI worsened, which most pages have none of."""
+    last four weeks. At most three queries, however many links, two when the links hold their
+    objectives: the objectives' progress four weeks ago is read only for the links whose KPI
+    worsened, which most pages have none of."""
     guard_links = [link for link in links if link.kind == KPILink.Kind.GUARDS]
     if not guard_links:
         return []
@@ -54,7 +55,7 @@ def possible_conflicts(
     worsened = [link for link in guard_links if _worsened(link.kpi, kpi_then.get(link.kpi_id))]
     if not worsened:
         return []
-    objectives = _objectives_then({link.objective_id for link in worsened}, then)
+    objectives = _objectives_then(worsened, then)
     conflicts = []
     for link in worsened:
         objective = objectives[link.objective_id]
@@ -99,21 +100,25 @@ def _kpi_values_then(kpi_ids: set[int], then: datetime) -> dict:
     return dict(values)
 
 
-def _objectives_then(objective_ids: set[int], then: datetime) -> dict[int, Objective]:
-    """Each objective with ``progress_then``: the weighted progress of its KRs four weeks ago."""
+def _objectives_then(links: list[KPILink], then: datetime) -> dict[int, Objective]:
+    """The links' objectives, each with ``progress_then``: the weighted progress of its KRs four
+    weeks ago. An objective the link already holds (a page's own row) is not read again."""
+    by_id = {
+        link.objective_id: link.objective for link in links if KPILink.objective.is_cached(link)
+    }
+    missing = {link.objective_id for link in links} - by_id.keys()
+    if missing:
+        by_id.update(Objective.objects.in_bulk(missing))
     value_then = Subquery(
         CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__lte=then)
         .order_by("-created_at", "-id")
         .values("value")[:1]
     )
-    objectives = Objective.objects.filter(pk__in=objective_ids).prefetch_related(
-        Prefetch("key_results", KeyResult.objects.annotate(value_then=value_then))
-    )
-    by_id = {}
-    for objective in objectives:
-        objective.progress_then = weighted_progress(
-            (key_result.weight, key_result.progress_at(key_result.value_then))
-            for key_result in objective.key_results.all()
-        )
-        by_id[objective.pk] = objective
+    weighted_then: dict[int, list[tuple[Decimal, float]]] = {pk: [] for pk in by_id}
+    key_results = KeyResult.objects.filter(objective_id__in=by_id).annotate(value_then=value_then)
+    for key_result in key_results:
+        progress = key_result.progress_at(key_result.value_then)  # type: ignore[attr-defined]
+        weighted_then[key_result.objective_id].append((key_result.weight, progress))
+    for objective in by_id.values():
+        objective.progress_then = weighted_progress(weighted_then[objective.pk])
     return by_id

@@ -16,6 +16,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from okrplatform.org.models import Membership
+from tests.factories import MembershipFactory, OrgUnitFactory, UserFactory
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WEEK = timedelta(weeks=1)
@@ -30,7 +33,7 @@ def created(response) -> dict:
     return response.json()
 
 
-def test_the_logistics_conflict_built_through_the_api_alone(api, alice, bob, this_quarter):
+def test_the_logistics_conflict_built_through_the_api_alone(api, alice, bob, emea, this_quarter):
     client = api(alice)
     cycle = client.get("/api/v1/cycles/", {"code": this_quarter.code}).json()["results"][0]
 
@@ -139,3 +142,17 @@ def test_the_logistics_conflict_built_through_the_api_alone(api, alice, bob, thi
     for identifier in (kpi["code"], kpi["id"]):
         his = api(bob).get("/api/interventions/", {"kpi": identifier}).json()
         assert [row["id"] for row in his["results"]] == [intervention["id"]]
+
+    # Bob sees the objective above his unit and his KPI: the conflict, on both, on the lists too.
+    his_objectives = api(bob).get("/api/objectives/", {"unit": "emea"}).json()["results"]
+    assert [row["possible_conflicts"][0]["kpi"] for row in his_objectives] == [kpi["code"]]
+    his_kpis = api(bob).get("/api/kpis/", {"code": kpi["code"]}).json()["results"]
+    assert [row["possible_conflicts"][0]["objective"] for row in his_kpis] == [objective["id"]]
+    # EMEA Sales sees the objective (EMEA is above it) but not Logistics' KPI: no conflict
+    # names a KPI it does not see, on the list or the objective itself.
+    sales = OrgUnitFactory(name="EMEA Sales", code="emea-sales", parent=emea)
+    seller = UserFactory(username="selma")
+    MembershipFactory(user=seller, unit=sales, role=Membership.Role.CONTRIBUTOR)
+    hers = api(seller).get("/api/objectives/", {"unit": "emea"}).json()["results"]
+    assert [(row["id"], row["possible_conflicts"]) for row in hers] == [(objective["id"], [])]
+    assert api(seller).get(f"/api/objectives/{objective['id']}/").json()["possible_conflicts"] == []

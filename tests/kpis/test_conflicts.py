@@ -106,3 +106,16 @@ def test_the_objectives_past_is_read_only_for_guards_that_worsened(django_assert
     with django_assert_num_queries(3):
         (found,) = possible_conflicts(links)
     assert (found.kpi, found.objective) == (falling, objective)
+
+
+def test_links_that_hold_their_objective_are_not_read_again(django_assert_num_queries):
+    objective = objective_moving(20, 60)
+    falling = kpi_moving("105", "95")
+    conflicts_of(falling, objective)
+    objective.refresh_from_db()  # its progress as the rollups left it
+    # As the objective page reads them: through the objective, which each link then holds.
+    links = list(objective.kpi_links.select_related("kpi"))
+    with django_assert_num_queries(2):  # the KPI four weeks ago, the key results four weeks ago
+        (found,) = possible_conflicts(links)
+    assert found.objective is objective
+    assert (found.progress_then, found.progress_now) == pytest.approx((0.2, 0.6))
