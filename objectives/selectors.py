@@ -86,8 +86,6 @@ def objective_for_page() -> QuerySet[Objective]:
             "children",
             Objective.objects.active().select_related("unit", "owner").order_by("title"),
         ),
-        Prefetch("supports", Objective.objects.select_related("unit")),
-        Prefetch("supported_by", Objective.objects.select_related("unit")),
         # Tensions are recorded by the alignment frameworks, a floor above: read through the
         # relation they declare.
         "tensions__kpi",
@@ -105,6 +103,25 @@ def objective_for_page() -> QuerySet[Objective]:
             to_attr="live_copies",
         ),
     )
+
+
+def also_supported(objective: Objective) -> tuple[list[Objective], list[Objective]]:
+    """The objectives this one also supports, beside the one it aligns to, and those that also
+    support it, each with its unit, by title: both directions in one query."""
+    links = (
+        Objective.supports.through.objects.filter(
+            Q(from_objective=objective) | Q(to_objective=objective)
+        )
+        .select_related("from_objective__unit", "to_objective__unit")
+        .order_by("to_objective__title", "from_objective__title")
+    )
+    supports, supported_by = [], []
+    for link in links:
+        if link.from_objective_id == objective.pk:
+            supports.append(link.to_objective)
+        if link.to_objective_id == objective.pk:
+            supported_by.append(link.from_objective)
+    return supports, supported_by
 
 
 def catchball_waiting_for(user: User) -> QuerySet[Objective]:
@@ -179,15 +196,20 @@ def progress_chart(objective: Objective) -> ProgressChart:
         .values_list("key_result_id", "created_at", "value")
     )
     progress_now = dict.fromkeys(by_id, 0.0)
+    weights = {pk: float(key_result.weight) for pk, key_result in by_id.items()}
+    total_weight = sum(weights.values())
+    # Σ wᵢ·pᵢ over every key result's progress so far, moved by each check-in as it comes: the
+    # objective's point after each one without summing all its key results again.
+    weighted_sum = 0.0
     objective_points, key_result_points = [], {pk: [] for pk in by_id}
     for key_result_id, created_at, value in check_ins:
-        key_result = by_id[key_result_id]
-        progress = key_result.progress_at(value)
+        progress = by_id[key_result_id].progress_at(value)
+        weighted_sum += weights[key_result_id] * (progress - progress_now[key_result_id])
         progress_now[key_result_id] = progress
         moment = int(created_at.timestamp() * 1000)
         key_result_points[key_result_id].append({"x": moment, "y": round(progress * 100, 1)})
-        mean = weighted_progress((by_id[pk].weight, p) for pk, p in progress_now.items())
-        objective_points.append({"x": moment, "y": round((mean or 0) * 100, 1)})
+        mean = weighted_sum / total_weight if total_weight else 0.0
+        objective_points.append({"x": moment, "y": round(mean * 100, 1)})
     return ProgressChart(
         objective=objective_points,
         key_results=[

@@ -36,6 +36,7 @@ from .forms import (
 from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
 from .models import Cycle, Intervention, KeyResult, Objective
 from .selectors import (
+    also_supported,
     catchball_waiting_for,
     initiatives_of,
     my_objectives,
@@ -109,12 +110,15 @@ def _objective_page(
 ) -> HttpResponse:
     chart = progress_chart(objective)
     can_edit = request.user.has_perm("objectives.edit_objective", objective)
+    supports, supported_by = also_supported(objective)
     return render(
         request,
         OBJECTIVE_PAGE,
         {
             "objective": objective,
             "conflicts": possible_conflicts(objective.kpi_links.all()),
+            "supports": supports,
+            "supported_by": supported_by,
             "chart": chart,
             "chart_data": chart.as_json_data(),
             "initiatives": initiatives_of(objective),
