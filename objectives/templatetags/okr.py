@@ -16,22 +16,32 @@ from objectives.progress import Status
 register = template.Library()
 
 
+STATUSES = frozenset(Status.values)
+
+
+def _status_words(status: str) -> str:
+    """The status in the reader's words. Not ``get_status_display()``: Django rebuilds a dict of
+    every choice, translating each label, on each call, and My work draws dozens of bars."""
+    return Status(status).label if status in STATUSES else status
+
+
 @register.simple_tag
 def progress_bar(thing) -> str:
     """A progress bar with its number, for anything with progress and status."""
-    return display.progress_bar(thing.progress, thing.status, thing.get_status_display())
+    return display.progress_bar(thing.progress, thing.status, _status_words(thing.status))
 
 
 @register.simple_tag
 def progress_bar_of(progress: float | None, status: str = "") -> str:
     """A progress bar for a bare figure; without a status it is drawn neutral."""
-    label = Status(status).label if status in Status.values else ""
-    return display.progress_bar(progress, status, label)
+    return display.progress_bar(
+        progress, status, _status_words(status) if status in STATUSES else ""
+    )
 
 
 @register.simple_tag
 def status_badge(thing) -> str:
-    return display.status_badge(thing.status, thing.get_status_display())
+    return display.status_badge(thing.status, _status_words(thing.status))
 
 
 @register.simple_tag
