@@ -34,9 +34,8 @@ def progress_bar(thing) -> str:
 @register.simple_tag
 def progress_bar_of(progress: float | None, status: str = "") -> str:
     """A progress bar for a bare figure; without a status it is drawn neutral."""
-    return display.progress_bar(
-        progress, status, _status_words(status) if status in STATUSES else ""
-    )
+    label = Status(status).label if status in STATUSES else ""
+    return display.progress_bar(progress, status, label)
 
 
 @register.simple_tag
