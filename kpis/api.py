@@ -36,6 +36,7 @@ from okrplatform.api import (
     StringKey,
     VersionedSerializer,
     as_saved,
+    carried_keys,
     parse_number,
     reaches_archived,
 )
@@ -448,12 +449,20 @@ class KPIViewSet(CachedListMixin, viewsets.ModelViewSet):
         previous = Measurement.objects.filter(
             kpi=OuterRef("pk"), period__lt=OuterRef("latest_period")
         ).order_by("-period")
-        kpis = KPI.objects.select_related("unit", "owner").annotate(
-            previous_value=Subquery(previous.values("value")[:1])
+        # A page's units and owners are in rows_shown.
+        kpis = (
+            KPI.objects.all()
+            if self.action == "list"
+            else KPI.objects.select_related("unit", "owner")
         )
+        kpis = kpis.annotate(previous_value=Subquery(previous.values("value")[:1]))
         if not reaches_archived(self):
             kpis = kpis.filter(is_active=True)
         return access_for(self.request.user).restrict(kpis)
+
+    def rows_shown(self, page: QuerySet[KPI]) -> QuerySet[KPI]:
+        # The rows of a page show their unit and owner by their keys, read with the row.
+        return page.annotate(**carried_keys(unit="code", owner="username"))
 
     def _require_manager(self, unit) -> None:
         if not self.request.user.has_perm("alignment.manage_unit", unit):

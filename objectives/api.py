@@ -40,6 +40,7 @@ from okrplatform.api import (
     StrictCharField,
     VersionedSerializer,
     as_saved,
+    carried_keys,
     reaches_archived,
 )
 from okrplatform.filters import IdFilter, KeyOrIdFilter
@@ -751,10 +752,17 @@ class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
     }
 
     def get_queryset(self) -> QuerySet[Objective]:
-        objectives = Objective.objects.select_related("unit", "cycle", "owner", "grade")
+        if self.action == "list":  # the units and owners are in rows_shown
+            objectives = Objective.objects.select_related("cycle", "grade")
+        else:
+            objectives = Objective.objects.select_related("unit", "cycle", "owner", "grade")
         if not reaches_archived(self):
             objectives = objectives.filter(archived_at__isnull=True)
         return access_for(self.request.user).restrict(objectives)
+
+    def rows_shown(self, page: QuerySet[Objective]) -> QuerySet[Objective]:
+        # The rows of a page show their unit and owner by their keys, read with the row.
+        return page.annotate(**carried_keys(unit="code", owner="username"))
 
     @transaction.atomic
     def perform_create(self, serializer) -> None:

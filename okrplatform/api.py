@@ -15,8 +15,10 @@ from typing import ClassVar
 from concurrency.exceptions import RecordModifiedError
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions, serializers, throttling
@@ -28,6 +30,7 @@ from rest_framework.relations import (
     ManyRelatedField,
     PKOnlyObject,
     RelatedField,
+    SlugRelatedField,
 )
 
 from .concurrency import last_change
@@ -53,32 +56,35 @@ class TokenWriteThrottle(throttling.UserRateThrottle):
 class _LinkTemplates:
     """Builds links by formatting a template made with one ``reverse()`` per view and request:
     a page of 50 rows carries hundreds of links, and resolving each one costs more than the
-    row's other fields together. The field lives for one request: it keeps the request and the
-    templates rather than looking them up in the serializer's context for every link."""
+    row's other fields together. The field lives for one request: it keeps its template rather
+    than looking it up in the serializer's context for every link."""
 
     MARKER = "link-template-marker"
 
     def to_representation(self, value):
-        found = self.__dict__.get("_request_and_format")
-        if found is None:
-            found = self._request_and_format = (
-                self.context.get("request"),
-                self.context.get("format"),
-            )
-        request, format = found
-        if request is None:
-            return super().to_representation(value)  # DRF's own message for the missing request
-        if format and self.format and self.format != format:
-            format = self.format
-        url = self.get_url(value, self.view_name, request, format)
-        return None if url is None else Hyperlink(url, value)
+        # The request and its format are those of the whole request: the template that makes
+        # this field's links is found once, then each link is one format().
+        url_of = self.__dict__.get("_url_of")
+        if url_of is None:
+            request = self.context.get("request")
+            if request is None:
+                return super().to_representation(value)  # DRF's message for the missing request
+            format = self.context.get("format")
+            if format and self.format and self.format != format:
+                format = self.format
+            url_of = self._url_of = self._template(self.view_name, request, format).format
+        if value.pk in (None, ""):
+            return None
+        return Hyperlink(url_of(getattr(value, self.lookup_field)), value)
 
     def get_url(self, obj, view_name, request, format):
         if obj.pk in (None, ""):
             return None
-        templates = self.__dict__.get("_templates")
-        if templates is None:
-            templates = self._templates = self.context.setdefault("link_templates", {})
+        return self._template(view_name, request, format).format(getattr(obj, self.lookup_field))
+
+    def _template(self, view_name, request, format) -> str:
+        """The link with ``{}`` for the key, made once per view a request links to."""
+        templates = self.context.setdefault("link_templates", {})
         key = (view_name, self.lookup_url_kwarg, format)
         if key not in templates:
             url = self.reverse(
@@ -88,7 +94,7 @@ class _LinkTemplates:
                 format=format,
             )
             templates[key] = url.replace(self.MARKER, "{}")
-        return templates[key].format(getattr(obj, self.lookup_field))
+        return templates[key]
 
 
 class Link(_LinkTemplates, serializers.HyperlinkedRelatedField):
@@ -185,6 +191,21 @@ class NumberField(serializers.DecimalField):
             self.fail("invalid", limit=f"{self.limit:,}")
 
 
+_UNSET = object()
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, with the reader's time zone looked up once per field instead of once per value:
+    a field lives for one request (see ``unbound_copy``), in one time zone, and a page of 50
+    rows looked it up a hundred times."""
+
+    def default_timezone(self):
+        zone = self.__dict__.get("_zone", _UNSET)
+        if zone is _UNSET:
+            zone = self._zone = super().default_timezone()
+        return zone
+
+
 class ModelSerializer(serializers.ModelSerializer):
     """DRF's ModelSerializer with the strict text and number fields above for model columns."""
 
@@ -194,19 +215,41 @@ class ModelSerializer(serializers.ModelSerializer):
         models.TextField: StrictCharField,
         models.SlugField: StrictSlugField,
         models.DecimalField: NumberField,
+        models.DateTimeField: DateTimeField,
     }
 
     # The fields a class builds from its model are the same for each of its instances: built
-    # once per class, and each instance gets a deep copy, as DRF gives it of the declared ones.
-    # Building them (reading the model's fields, their choices and validators) was a fifth of
-    # the fixed cost of a page of the API.
+    # once per class, and each instance gets its own copy of them. Building them (reading the
+    # model's fields, their choices and validators) was a fifth of the fixed cost of a page of
+    # the API, and DRF's deep copy, which builds each field again from its arguments and copies
+    # the querysets among them, another tenth.
     _built_fields: ClassVar[dict[type, dict[str, Field]]] = {}
 
     def get_fields(self) -> dict[str, Field]:
         built = self._built_fields.get(type(self))
         if built is None:
             built = self._built_fields[type(self)] = super().get_fields()
-        return copy.deepcopy(built)
+        return {name: unbound_copy(field) for name, field in built.items()}
+
+
+def unbound_copy(field: Field) -> Field:
+    """A copy of a field that was never bound to a serializer, for one serializer to bind and
+    use. Its own attributes are its own (``bind`` and the caches a field keeps for one request
+    land there); what it was built with (choices, validators, a queryset, which DRF clones
+    with ``.all()`` before each use) is shared, read only. A field holding other fields gets
+    copies of them; a nested serializer, DRF's deep copy."""
+    if isinstance(field, serializers.BaseSerializer):
+        return copy.deepcopy(field)
+    clone = copy.copy(field)
+    # The fields that hold another bound it to themselves when built: the copy of it belongs
+    # to the copy (the rest of what binding set is the same).
+    if isinstance(field, ManyRelatedField):
+        clone.child_relation = unbound_copy(field.child_relation)
+        clone.child_relation.parent = clone
+    elif isinstance(field, serializers.ListField | serializers.DictField):
+        clone.child = unbound_copy(field.child)
+        clone.child.parent = clone
+    return clone
 
 
 class AnswersWider:
@@ -242,14 +285,37 @@ class LanguageField(AnswersWider, serializers.ChoiceField):
         }
 
 
+class _PageRowsPaginator(Paginator):
+    """Django's paginator, with what only the rows of a page need (``rows_shown``) added to
+    the page alone: the count of all the rows reads none of it."""
+
+    def __init__(self, *args, rows_shown, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows_shown = rows_shown
+
+    def _get_page(self, object_list, *args, **kwargs):
+        return super()._get_page(self.rows_shown(object_list), *args, **kwargs)
+
+
 class Pagination(PageNumberPagination):
     """Pages of 50 by default. A ``page`` or ``page_size`` that is not a whole number in range
     is refused with 400 (DRF would answer 404, or quietly fall back to the default size); a
-    page past the last one is 404, as documented for every list."""
+    page past the last one is 404, as documented for every list.
+
+    A view with a ``rows_shown(page)`` method gets the rows of the page through it: what the
+    rows show (``carried_keys``) is read for them, not joined into the count."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        rows_shown = getattr(view, "rows_shown", None)
+        if rows_shown is not None:
+            self.django_paginator_class = functools.partial(
+                _PageRowsPaginator, rows_shown=rows_shown
+            )
+        return super().paginate_queryset(queryset, request, view)
 
     def _whole_number(self, request, name: str, *, maximum: int | None = None) -> int | None:
         raw = request.query_params.get(name)
@@ -339,16 +405,23 @@ class FastRepresentation:
     """DRF's ``to_representation``, with the plan of which fields to read worked out once per
     serializer instead of once per row, and a model's own columns read directly: its plain
     columns, and the id of a foreign key that a field links by id (what DRF's generic attribute
-    lookup ends up doing for them). The output is DRF's, unchanged; a page of 50 objectives
-    spent most of its time in this loop."""
+    lookup ends up doing for them), and a related object's key (a unit's code, an owner's
+    username) from the row itself when the row carries it (``carried_keys``). The output is
+    DRF's, unchanged; a page of 50 objectives spent most of its time in this loop."""
 
-    def _representation_plan(self) -> list[tuple[str, Field, str | None, str | None]]:
+    def _representation_plan(self) -> list[tuple[str, Field, str | None, str | None, str | None]]:
         plan = self.__dict__.get("_plan")
         if plan is None:
             model = getattr(getattr(self, "Meta", None), "model", None)
             fields = {f.name: f for f in model._meta.concrete_fields} if model is not None else {}
             plan = self._plan = [
-                (field.field_name, field, _column_read(field, fields), _key_read(field, fields))
+                (
+                    field.field_name,
+                    field,
+                    _column_read(field, fields),
+                    _key_read(field, fields),
+                    _carried_key(field, fields),
+                )
                 for field in self._readable_fields
             ]
         return plan
@@ -357,7 +430,12 @@ class FastRepresentation:
         if isinstance(instance, Mapping):
             return super().to_representation(instance)  # type: ignore[misc]
         representation = {}
-        for name, field, column, key in self._representation_plan():
+        carried = instance.__dict__
+        for name, field, column, key, carried_as in self._representation_plan():
+            if carried_as is not None and carried_as in carried:
+                # The key is what the field shows of the object (None when there is none).
+                representation[name] = carried[carried_as]
+                continue
             if column is not None:
                 attribute = getattr(instance, column)
             elif key is not None:
@@ -371,6 +449,30 @@ class FastRepresentation:
             empty = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
             representation[name] = None if empty is None else field.to_representation(attribute)
         return representation
+
+
+def carried_keys(**keys: str) -> dict[str, F]:
+    """Annotations that carry related objects' keys with each row, for ``FastRepresentation``
+    to show instead of reading the objects: ``carried_keys(unit="code")`` carries the code of
+    the row's unit as ``unit_code``. A page then builds no unit of its own for each row. Only
+    for rows that are shown as they were read: a row changed afterwards would show the key it
+    was read with."""
+    return {f"{relation}_{key}": F(f"{relation}__{key}") for relation, key in keys.items()}
+
+
+def _carried_key(field: Field, model_fields: dict[str, models.Field]) -> str | None:
+    """Where a row carries (``carried_keys``) the key a field shows of a related object."""
+    if (
+        not isinstance(field, SlugRelatedField)
+        or type(field).to_representation is not SlugRelatedField.to_representation
+        or len(field.source_attrs) != 1
+        or LOOKUP_SEP in field.slug_field
+    ):
+        return None
+    relation = model_fields.get(field.source_attrs[0])
+    if relation is None or not relation.many_to_one:
+        return None
+    return f"{relation.name}_{field.slug_field}"
 
 
 def _column_read(field: Field, model_fields: dict[str, models.Field]) -> str | None:

@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import TypeVar
 
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .models import Membership, OrgUnit, User
@@ -25,22 +25,26 @@ RANK = {
     Membership.Role.MANAGER: MANAGER,
 }
 
+# Whether the person {user} holds a role at every root of the organisation: then they see
+# every unit.
+EVERYWHERE_SQL = """
+EXISTS (SELECT 1 FROM {unit} WHERE parent_id IS NULL)
+AND NOT EXISTS (
+    SELECT 1 FROM {unit} r
+    WHERE r.parent_id IS NULL AND NOT EXISTS (
+        SELECT 1 FROM {membership} m WHERE m.unit_id = r.id AND m.user_id = {user}
+    )
+)"""
+
 # One round trip: each unit reached down from a membership with the best role held there (rank
-# 1-3) and each unit above a membership (rank 0: seen, for alignment, but no role). A person
-# with a role at every root of the organisation sees every unit: unless asked to walk anyway,
-# the walk (which for them visits every unit of the organisation) is skipped and one row of
-# rank -1 says so. A root has no unit above it, so a rank there comes only from a membership
-# there.
+# 1-3) and each unit above a membership (rank 0: seen, for alignment, but no role), once each
+# with its best rank. A person with a role at every root of the organisation sees every unit:
+# unless asked to walk anyway, the walk (which for them visits every unit of the organisation)
+# is skipped and one row of rank -1, without a unit, says so. A root has no unit above it, so
+# a rank there comes only from a membership there.
 REACH_SQL = """
 WITH RECURSIVE everywhere(yes) AS (
-    SELECT NOT %(walk_anyway)s
-       AND EXISTS (SELECT 1 FROM {unit} WHERE parent_id IS NULL)
-       AND NOT EXISTS (
-           SELECT 1 FROM {unit} r
-           WHERE r.parent_id IS NULL AND NOT EXISTS (
-               SELECT 1 FROM {membership} m WHERE m.unit_id = r.id AND m.user_id = %(user)s
-           )
-       )
+    SELECT NOT %(walk_anyway)s AND {everywhere}
 ),
 down(unit_id, rank) AS (
     SELECT m.unit_id,
@@ -60,9 +64,10 @@ up(unit_id) AS (
     FROM {unit} u JOIN up ON u.id = up.unit_id
     WHERE u.parent_id IS NOT NULL
 )
-SELECT unit_id, MAX(rank) FROM down GROUP BY unit_id
-UNION ALL
-SELECT unit_id, 0 FROM up
+SELECT unit_id, MAX(rank) FROM (
+    SELECT unit_id, rank FROM down UNION ALL SELECT unit_id, 0 FROM up
+) reached
+GROUP BY unit_id
 UNION ALL
 SELECT NULL, -1 FROM everywhere WHERE yes
 """
@@ -89,6 +94,20 @@ SELECT unit_id FROM down UNION SELECT unit_id FROM up
 IDS_LISTED_AT_MOST = 100
 
 
+def _tables() -> dict[str, str]:
+    return {"membership": Membership._meta.db_table, "unit": OrgUnit._meta.db_table}
+
+
+def role_at_every_root(model: type[Model], user_id: str = "user_id") -> RawSQL:
+    """Whether the person whose id is in the column ``user_id`` of ``model``'s rows holds a
+    role at every root of the organisation: the ``everywhere`` of ``REACH_SQL``, for a query
+    that reads the person anyway. Raw SQL: built as Django expressions, its three nested
+    subqueries cost more to compile than the query they save."""
+    quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(user_id)}"
+    return RawSQL(EVERYWHERE_SQL.format(**_tables(), user=column), (), BooleanField())  # noqa: S611
+
+
 class Access:
     """The units a person sees and the role they hold in each."""
 
@@ -100,12 +119,11 @@ class Access:
         """The rank held at each unit seen; None for a role at every root, not walked."""
         if not self.user.is_authenticated:
             return {}
-        tables = {"membership": Membership._meta.db_table, "unit": OrgUnit._meta.db_table}
-        ranks: dict[int, int] = {}
-        everywhere = False
+        tables = _tables()
+        everywhere_sql = EVERYWHERE_SQL.format(**tables, user="%(user)s")
         with connection.cursor() as cursor:
             cursor.execute(
-                REACH_SQL.format(**tables),
+                REACH_SQL.format(**tables, everywhere=everywhere_sql),
                 {
                     "user": self.user.pk,
                     "manager": Membership.Role.MANAGER,
@@ -113,17 +131,21 @@ class Access:
                     "walk_anyway": walk_anyway,
                 },
             )
-            for unit_id, rank in cursor.fetchall():
-                if rank < 0:
-                    everywhere = True
-                else:
-                    ranks[unit_id] = max(rank, ranks.get(unit_id, 0))
-        return None if everywhere else ranks
+            # One row a unit, with its best rank; a row without a unit says "everywhere".
+            ranks = dict(cursor.fetchall())
+        return None if ranks.pop(None, None) is not None else ranks
 
     @cached_property
     def _first_look(self) -> dict[int, int] | None:
         # Lists only need to know whether the person sees every unit; rank lookups walk then.
         return self._walk(walk_anyway=False)
+
+    def known_to_have_a_role_at_every_root(self, answer: bool) -> None:
+        """What ``role_at_every_root`` answered for this person in a query that read them
+        anyway (the API's token lookup): for someone with a role at every root, lists then
+        need no query of their own to know they see every unit."""
+        if answer:
+            self.__dict__["_first_look"] = None  # what the first look finds for them
 
     @cached_property
     def _ranks(self) -> dict[int, int]:
@@ -160,8 +182,7 @@ class Access:
         return self.rank_at(unit_id) >= VIEWER
 
     def _visible_units_subquery(self) -> RawSQL:
-        tables = {"membership": Membership._meta.db_table, "unit": OrgUnit._meta.db_table}
-        return RawSQL(VISIBLE_UNITS_SQL.format(**tables), [self.user.pk, self.user.pk])  # noqa: S611
+        return RawSQL(VISIBLE_UNITS_SQL.format(**_tables()), [self.user.pk, self.user.pk])  # noqa: S611
 
     @cached_property
     def visible_unit_ids(self) -> frozenset[int]:

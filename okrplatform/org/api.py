@@ -13,7 +13,7 @@ from rest_framework import authentication, exceptions
 
 from okrplatform.api import KeyField
 
-from .access import access_for
+from .access import access_for, role_at_every_root
 from .models import ApiToken, OrgUnit, User
 
 TOUCH_EVERY = timedelta(minutes=1)
@@ -24,12 +24,19 @@ class TokenAuthentication(authentication.TokenAuthentication):
     token ``manage.py drf_create_token`` makes for scripts."""
 
     def authenticate_credentials(self, key: str):
-        token = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(key))
-        token = token.first()
+        # With the person, in the same query, whether they see every unit: what every list
+        # asks first of who is reading.
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.digest_of(key))
+            .annotate(everywhere=role_at_every_root(ApiToken))
+            .first()
+        )
         if token is None:
             return super().authenticate_credentials(key)
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        access_for(token.user).known_to_have_a_role_at_every_root(token.everywhere)
         now = timezone.now()
         if token.last_used_at is None or token.last_used_at < now - TOUCH_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -3,6 +3,7 @@ describes every operation and the docs need nothing from the internet."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from unittest.mock import patch
 
 import pytest
@@ -13,9 +14,10 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
 
 from objectives.api import ObjectiveSerializer
+from objectives.models import Objective
 from okrplatform.api import FastRepresentation, ModelSerializer
 from okrplatform.api_urls import router
-from tests.factories import a_bit_of_everything
+from tests.factories import KPIFactory, ObjectiveFactory, a_bit_of_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +145,58 @@ def test_unknown_api_paths_answer_in_json(api, alice):
     response = api(alice).post("/api/no-such-thing/")
     assert response.status_code == 404
     assert response.json() == {"detail": "There is no such resource in the API."}
+
+
+def test_the_links_in_a_list_of_links_belong_to_their_own_serializer():
+    first, second = ObjectiveSerializer(), ObjectiveSerializer()
+    mine = first.fields["key_results"]
+    assert mine.child_relation is not second.fields["key_results"].child_relation
+    assert mine.child_relation.parent is mine
+    assert mine.child_relation.root is first
+
+
+def test_times_are_given_in_the_readers_time_zone_each_request_its_own(
+    api, client, alice, emea, quarter
+):
+    objective = ObjectiveFactory(unit=emea, cycle=quarter, owner=alice)
+    Objective.objects.filter(pk=objective.pk).update(
+        created_at=datetime(2026, 12, 1, 8, 30, tzinfo=UTC)
+    )
+    alice.timezone = "Europe/Berlin"
+    alice.save(update_fields=["timezone"])
+    client.force_login(alice)
+
+    def created_at(reader) -> str:
+        return reader.get("/api/objectives/").json()["results"][0]["created_at"]
+
+    # In the browser the API speaks the person's time zone; a token (another system) UTC.
+    assert created_at(client) == "2026-12-01T09:30:00+01:00"
+    assert created_at(api(alice)) == "2026-12-01T08:30:00Z"
+    assert created_at(client) == "2026-12-01T09:30:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("url", "make_row"),
+    [
+        (
+            "/api/objectives/",
+            lambda unit, owner, cycle: ObjectiveFactory(unit=unit, owner=owner, cycle=cycle),
+        ),
+        ("/api/kpis/", lambda unit, owner, cycle: KPIFactory(unit=unit, owner=owner)),
+    ],
+)
+def test_a_page_shows_each_rows_unit_and_owner_as_they_are_and_counts_without_them(
+    api, alice, emea, quarter, url, make_row
+):
+    make_row(emea, alice, quarter)
+    client = api(alice)
+    with CaptureQueriesContext(connection) as queries:
+        row = client.get(url).json()["results"][0]
+
+    assert (row["unit"], row["owner"]) == ("emea", "alice")
+    # The count of all rows reads neither the units nor the people.
+    count = next(query["sql"] for query in queries if "COUNT(" in query["sql"])
+    assert "JOIN" not in count
+    emea.code = "emea-north"
+    emea.save(update_fields=["code"])
+    assert client.get(url).json()["results"][0]["unit"] == "emea-north"

@@ -8,10 +8,13 @@ import io
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from okrplatform.org.models import ApiToken
+from okrplatform.org.models import ApiToken, Membership
+from tests.factories import MembershipFactory, ObjectiveFactory, OrgUnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +92,35 @@ def test_token_writes_are_throttled_but_reads_and_browser_writes_are_not(
     session = APIClient()
     session.force_login(alice)
     assert session.post("/api/objectives/", payload).status_code == 400
+
+
+def queries_of(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def test_the_token_lookup_also_tells_whether_its_person_sees_every_unit(
+    api, alice, company, emea, apac, quarter
+):
+    ceo = UserFactory(username="ceo")
+    MembershipFactory(user=ceo, unit=company, role=Membership.Role.VIEWER)
+    ObjectiveFactory(title="APAC margin", unit=apac, cycle=quarter)
+    ObjectiveFactory(title="EMEA on time", unit=emea, cycle=quarter)
+
+    def titles(client) -> list[str]:
+        return sorted(row["title"] for row in client.get("/api/objectives/").json()["results"])
+
+    # The company-wide person's list asks nothing more about them than the token lookup did.
+    company_wide = api(ceo)
+    assert not any("RECURSIVE" in sql for sql in queries_of(company_wide, "/api/objectives/"))
+    assert titles(company_wide) == ["APAC margin", "EMEA on time"]
+    # A regional manager is still walked down their branch, and sees only it.
+    regional = api(alice)
+    assert any("RECURSIVE" in sql for sql in queries_of(regional, "/api/objectives/"))
+    assert titles(regional) == ["EMEA on time"]
+    # A second organisation tree: a role at the top of one is not everywhere any more.
+    OrgUnitFactory(parent=None)
+    assert any("RECURSIVE" in sql for sql in queries_of(company_wide, "/api/objectives/"))
+    assert titles(company_wide) == ["APAC margin", "EMEA on time"]
