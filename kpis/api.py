@@ -36,7 +36,6 @@ from okrplatform.api import (
     StringKey,
     VersionedSerializer,
     as_saved,
-    carried_keys,
     parse_number,
     reaches_archived,
 )
@@ -437,6 +436,8 @@ class KPIViewSet(CachedListMixin, viewsets.ModelViewSet):
     filterset_class = KPIApiFilter
     ordering_fields = ["name", "code", "health", "updated_at", "id"]
     ordering = ["id"]
+    # A page's rows show their unit and owner by their keys, read with the rows (Pagination).
+    keys_on_the_page = {"unit": "code", "owner": "username"}
     object_permissions = {
         "update": "kpis.edit_kpi",
         "partial_update": "kpis.edit_kpi",
@@ -449,7 +450,7 @@ class KPIViewSet(CachedListMixin, viewsets.ModelViewSet):
         previous = Measurement.objects.filter(
             kpi=OuterRef("pk"), period__lt=OuterRef("latest_period")
         ).order_by("-period")
-        # A page's units and owners are in rows_shown.
+        # A page's units and owners are in keys_on_the_page.
         kpis = (
             KPI.objects.all()
             if self.action == "list"
@@ -459,10 +460,6 @@ class KPIViewSet(CachedListMixin, viewsets.ModelViewSet):
         if not reaches_archived(self):
             kpis = kpis.filter(is_active=True)
         return access_for(self.request.user).restrict(kpis)
-
-    def rows_shown(self, page: QuerySet[KPI]) -> QuerySet[KPI]:
-        # The rows of a page show their unit and owner by their keys, read with the row.
-        return page.annotate(**carried_keys(unit="code", owner="username"))
 
     def _require_manager(self, unit) -> None:
         if not self.request.user.has_perm("alignment.manage_unit", unit):

@@ -40,7 +40,6 @@ from okrplatform.api import (
     StrictCharField,
     VersionedSerializer,
     as_saved,
-    carried_keys,
     reaches_archived,
 )
 from okrplatform.filters import IdFilter, KeyOrIdFilter
@@ -743,6 +742,8 @@ class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
     filterset_class = ObjectiveFilter
     ordering_fields = ["title", "progress", "updated_at", "id"]
     ordering = ["id"]
+    # A page's rows show their unit and owner by their keys, read with the rows (Pagination).
+    keys_on_the_page = {"unit": "code", "owner": "username"}
     object_permissions = {
         "update": "objectives.edit_objective",
         "partial_update": "objectives.edit_objective",
@@ -752,17 +753,13 @@ class ObjectiveViewSet(CachedListMixin, viewsets.ModelViewSet):
     }
 
     def get_queryset(self) -> QuerySet[Objective]:
-        if self.action == "list":  # the units and owners are in rows_shown
+        if self.action == "list":  # the units and owners are in keys_on_the_page
             objectives = Objective.objects.select_related("cycle", "grade")
         else:
             objectives = Objective.objects.select_related("unit", "cycle", "owner", "grade")
         if not reaches_archived(self):
             objectives = objectives.filter(archived_at__isnull=True)
         return access_for(self.request.user).restrict(objectives)
-
-    def rows_shown(self, page: QuerySet[Objective]) -> QuerySet[Objective]:
-        # The rows of a page show their unit and owner by their keys, read with the row.
-        return page.annotate(**carried_keys(unit="code", owner="username"))
 
     @transaction.atomic
     def perform_create(self, serializer) -> None:

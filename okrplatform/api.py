@@ -191,19 +191,15 @@ class NumberField(serializers.DecimalField):
             self.fail("invalid", limit=f"{self.limit:,}")
 
 
-_UNSET = object()
-
-
 class DateTimeField(serializers.DateTimeField):
     """DRF's, with the reader's time zone looked up once per field instead of once per value:
     a field lives for one request (see ``unbound_copy``), in one time zone, and a page of 50
     rows looked it up a hundred times."""
 
     def default_timezone(self):
-        zone = self.__dict__.get("_zone", _UNSET)
-        if zone is _UNSET:
-            zone = self._zone = super().default_timezone()
-        return zone
+        if "_zone" not in self.__dict__:
+            self._zone = super().default_timezone()
+        return self._zone
 
 
 class ModelSerializer(serializers.ModelSerializer):
@@ -285,16 +281,16 @@ class LanguageField(AnswersWider, serializers.ChoiceField):
         }
 
 
-class _PageRowsPaginator(Paginator):
-    """Django's paginator, with what only the rows of a page need (``rows_shown``) added to
-    the page alone: the count of all the rows reads none of it."""
+class _KeysOnThePagePaginator(Paginator):
+    """Django's paginator, with the related keys a page's rows show (``carried_keys``) read
+    for the rows of the page alone: the count of all the rows joins none of them."""
 
-    def __init__(self, *args, rows_shown, **kwargs) -> None:
+    def __init__(self, *args, keys: dict[str, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.rows_shown = rows_shown
+        self.keys = keys
 
     def _get_page(self, object_list, *args, **kwargs):
-        return super()._get_page(self.rows_shown(object_list), *args, **kwargs)
+        return super()._get_page(object_list.annotate(**carried_keys(**self.keys)), *args, **kwargs)
 
 
 class Pagination(PageNumberPagination):
@@ -302,19 +298,17 @@ class Pagination(PageNumberPagination):
     is refused with 400 (DRF would answer 404, or quietly fall back to the default size); a
     page past the last one is 404, as documented for every list.
 
-    A view with a ``rows_shown(page)`` method gets the rows of the page through it: what the
-    rows show (``carried_keys``) is read for them, not joined into the count."""
+    A view's ``keys_on_the_page`` (``{"unit": "code"}``) are the related keys its rows carry
+    (``carried_keys``): read with the rows of the page, not joined into the count."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
 
     def paginate_queryset(self, queryset, request, view=None):
-        rows_shown = getattr(view, "rows_shown", None)
-        if rows_shown is not None:
-            self.django_paginator_class = functools.partial(
-                _PageRowsPaginator, rows_shown=rows_shown
-            )
+        keys = getattr(view, "keys_on_the_page", None)
+        if keys:
+            self.django_paginator_class = functools.partial(_KeysOnThePagePaginator, keys=keys)
         return super().paginate_queryset(queryset, request, view)
 
     def _whole_number(self, request, name: str, *, maximum: int | None = None) -> int | None:
