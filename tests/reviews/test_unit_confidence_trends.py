@@ -200,7 +200,9 @@ def test_a_past_cycle_shows_its_last_weeks_up_to_its_end(company, emea, bob):
     today = timezone.localdate()
     past = CycleFactory(start_date=today - timedelta(days=150), end_date=today - timedelta(days=60))
     key_result = KeyResultFactory(objective=ObjectiveFactory(unit=emea, cycle=past), owner=bob)
-    for days in [30, *range(61, 150, 3)]:  # every few days until its end, and a late one
+    # Every few days up to its last day (so even a last week of one day has a check-in, when
+    # the cycle ends on a Monday), and a late one.
+    for days in [30, *range(60, 150, 3)]:
         CheckInFactory(
             key_result=key_result,
             confidence=days % 11,
