@@ -185,7 +185,9 @@ def _kpi_page_context(
         "kpi": kpi,
         "measurements": measurements[::-1],
         "chart": chart_data(kpi, measurements),
-        "conflicts": possible_conflicts(kpi.links.all()),
+        "conflicts": possible_conflicts(
+            kpi.links.all(), access=access_for(request.user), known=[kpi]
+        ),
         "changes": measurement_changes(kpi),
         "chart_labels": {
             "value": kpi.name,

@@ -120,38 +120,19 @@ class WithPossibleConflicts(serializers.Serializer):
     def conflicts_for(self, rows: list) -> dict[int, list]:
         if "request" not in self.context:  # whose visibility to apply is unknown: none shown
             return {}
-        access = access_for(self.context["request"].user)
-        guards = KPILink.objects.filter(kind=KPILink.Kind.GUARDS)
-        # The rows are seen already and each link is given its row, not read again; what the
-        # other end may be is restricted (nothing to restrict for who sees every unit).
+        ids = [row.pk for row in rows]
         if self.conflict_key == "objective":
-            live = {row.pk: row for row in rows if row.archived_at is None}
-            links = guards.filter(objective_id__in=live).select_related("kpi")
-            if not access.sees_every_unit:
-                links = links.filter(kpi__in=access.restrict(KPI.objects.all()))
-            links = list(links)
-            for link in links:
-                link.objective = live[link.objective_id]
+            links = KPILink.objects.filter(objective_id__in=ids)
         else:
             # The guard links alone first: a page with none reads no objective or check-in, so
             # a check-in elsewhere leaves it in the API cache (its versions follow the tables
             # read).
-            guard_links = list(
-                guards.filter(kpi_id__in=[row.pk for row in rows]).values_list("pk", flat=True)
-            )
-            if not guard_links:
+            if not KPILink.objects.filter(kind=KPILink.Kind.GUARDS, kpi_id__in=ids).exists():
                 return {}
-            links = KPILink.objects.filter(
-                pk__in=guard_links, objective__archived_at__isnull=True
-            ).select_related("objective")
-            if not access.sees_every_unit:
-                links = links.filter(objective__in=access.restrict(Objective.objects.all()))
-            by_id = {row.pk: row for row in rows}
-            links = list(links)
-            for link in links:
-                link.kpi = by_id[link.kpi_id]
+            links = KPILink.objects.filter(kpi_id__in=ids)
+        access = access_for(self.context["request"].user)
         by_row: dict[int, list] = {}
-        for found in possible_conflicts(links):
+        for found in possible_conflicts(links, access=access, known=rows):
             by_row.setdefault(getattr(found, self.conflict_key).pk, []).append(found)
         return by_row
 

@@ -6,19 +6,22 @@ Flagged from the numbers of the last four weeks, before anybody declares a tensi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kpis.health import KPIDirection
 from kpis.models import KPI, Measurement
+from okrplatform.org.access import Access
 
 from .models import CheckIn, KeyResult, KPILink, Objective
-from .progress import weighted_progress
+from .rollups import KEY_RESULT_PROGRESS
 
 LOOK_BACK = timedelta(weeks=4)
 # Less than this much movement is noise: half a point of progress, one percent of a KPI's value.
@@ -40,85 +43,137 @@ class PossibleConflict:
         return round((self.progress_now - self.progress_then) * 100)
 
 
+# One statement for any number of links. Innermost, each guard link with its objective's
+# progress now (null when archived: no comparison) and its KPI's value four weeks ago (its
+# latest period by then); kept where the KPI worsened by more than the noise. Only for those,
+# the objective's progress four weeks ago: the weighted progress of its key results at their
+# values then (``KEY_RESULT_PROGRESS`` at the latest check-in by then, as the rollups compute
+# it now); kept where the objective improved by more than the noise (without key results it
+# has no progress then, and no comparison). The KPI's value then comes as text: the exact
+# decimal on every database.
+CONFLICTS = """
+SELECT improved.link_id, improved.objective_id, improved.kpi_id,
+    CAST(improved.kpi_then AS TEXT), improved.progress_then
+FROM (
+    SELECT worsened.*, (
+        SELECT SUM(CAST(weight AS {float}) * {key_result_progress})
+            / NULLIF(SUM(CAST(weight AS {float})), 0)
+        FROM (
+            SELECT k.weight, k.metric_type, k.direction, k.start_value, k.target_value, (
+                SELECT c.value FROM {check_in} c
+                WHERE c.key_result_id = k.id AND c.created_at <= %s
+                ORDER BY c.created_at DESC, c.id DESC LIMIT 1
+            ) AS current_value
+            FROM {key_result} k WHERE k.objective_id = worsened.objective_id{fence}
+        ) key_results_then
+    ) AS progress_then
+    FROM (
+        SELECT guard.link_id, guard.objective_id, guard.kpi_id, guard.kpi_then, guard.progress
+        FROM (
+            SELECT link.id AS link_id, link.objective_id, link.kpi_id, kpi.direction,
+                kpi.latest_value, (
+                    SELECT m.value FROM {measurement} m
+                    WHERE m.kpi_id = link.kpi_id AND m.period <= %s
+                    ORDER BY m.period DESC LIMIT 1
+                ) AS kpi_then, (
+                    SELECT COALESCE(o.progress, 0) FROM {objective} o
+                    WHERE o.id = link.objective_id AND o.archived_at IS NULL
+                ) AS progress
+            FROM {link} link
+            JOIN {kpi} kpi ON kpi.id = link.kpi_id
+            WHERE link.kind = %s AND link.id IN ({links}){fence}
+        ) guard
+        WHERE guard.kpi_then IS NOT NULL AND guard.latest_value IS NOT NULL AND CASE
+            WHEN guard.direction = %s
+                THEN guard.latest_value < guard.kpi_then - ABS(guard.kpi_then) * %s
+            ELSE guard.latest_value > guard.kpi_then + ABS(guard.kpi_then) * %s
+        END
+    ) worsened{fence}
+) improved
+WHERE improved.progress - improved.progress_then > %s
+ORDER BY improved.link_id
+"""
+
+
 def possible_conflicts(
-    links: Iterable[KPILink], now: datetime | None = None
+    links: QuerySet[KPILink],
+    now: datetime | None = None,
+    *,
+    access: Access | None = None,
+    known: Sequence[object] = (),
 ) -> list[PossibleConflict]:
-    """For these guard links: the ones whose objective improved while the KPI worsened over the
-    last four weeks. At most three queries, however many links, two when the links hold their
-    objectives: the objectives' progress four weeks ago is read only for the links whose KPI
-    worsened, which most pages have none of."""
-    guard_links = [link for link in links if link.kind == KPILink.Kind.GUARDS]
-    if not guard_links:
-        return []
+    """For these links: the guards whose objective improved while the KPI worsened over the
+    last four weeks. With ``access``, only those whose objective and KPI the person both sees.
+
+    One statement, however many links, and a page with no conflict reads nothing more. The
+    objectives and KPIs of the conflicts found are read then, but for those in ``known`` (a
+    page's own rows), which are taken as they are."""
+    if access is not None and not access.sees_every_unit:
+        links = links.filter(
+            kpi__in=access.restrict(KPI.objects.all()),
+            objective__in=access.restrict(Objective.objects.all()),
+        )
     then = (now or timezone.now()) - LOOK_BACK
-    kpi_then = _kpi_values_then({link.kpi_id for link in guard_links}, then)
-    worsened = [link for link in guard_links if _worsened(link.kpi, kpi_then.get(link.kpi_id))]
-    if not worsened:
+    try:
+        scope, scope_params = links.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # no link can match, e.g. those of an empty page
         return []
-    objectives = _objectives_then(worsened, then)
+    postgres = connection.vendor == "postgresql"
+    real = "DOUBLE PRECISION" if postgres else "REAL"
+    statement = CONFLICTS.format(
+        float=real,
+        # Each value then read once, not once for each mention in a formula or a filter
+        # (PostgreSQL would plan every mention as a subquery of its own).
+        fence=" OFFSET 0" if postgres else "",
+        key_result_progress=KEY_RESULT_PROGRESS.format(float=real),
+        check_in=CheckIn._meta.db_table,
+        key_result=KeyResult._meta.db_table,
+        measurement=Measurement._meta.db_table,
+        link=KPILink._meta.db_table,
+        kpi=KPI._meta.db_table,
+        objective=Objective._meta.db_table,
+        links=scope,
+    )
+    params = [
+        connection.ops.adapt_datetimefield_value(then),
+        connection.ops.adapt_datefield_value(then.date()),
+        KPILink.Kind.GUARDS.value,
+        *scope_params,
+        KPIDirection.HIGHER_IS_BETTER.value,
+        KPI_NOISE,
+        KPI_NOISE,
+        PROGRESS_NOISE,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        found = cursor.fetchall()
+    if not found:
+        return []
+    objectives = _by_pk(Objective, {row[1] for row in found}, known)
+    kpis = _by_pk(KPI, {row[2] for row in found}, known)
     conflicts = []
-    for link in worsened:
-        objective = objectives[link.objective_id]
-        if objective.progress_then is None:
-            continue
-        if (objective.progress or 0) > objective.progress_then + PROGRESS_NOISE:
-            conflicts.append(
-                PossibleConflict(
-                    objective,
-                    link.kpi,
-                    objective.progress_then,
-                    objective.progress or 0,
-                    kpi_then[link.kpi_id],
-                    link.kpi.latest_value,
-                )
+    for _link, objective_id, kpi_id, kpi_then, progress_then in found:
+        objective, kpi = objectives[objective_id], kpis[kpi_id]
+        conflicts.append(
+            PossibleConflict(
+                objective,
+                kpi,
+                progress_then,
+                objective.progress or 0,
+                Decimal(kpi_then).quantize(_places_of_measurements()),
+                kpi.latest_value,
             )
+        )
     return conflicts
 
 
-def _worsened(kpi: KPI, before) -> bool:
-    """Whether the KPI's latest value is worse than ``before`` by more than the noise."""
-    if before is None or kpi.latest_value is None:
-        return False
-    tolerance = abs(before) * KPI_NOISE
-    if kpi.direction == KPIDirection.HIGHER_IS_BETTER:
-        return kpi.latest_value < before - tolerance
-    return kpi.latest_value > before + tolerance
-
-
-def _kpi_values_then(kpi_ids: set[int], then: datetime) -> dict:
-    values = (
-        KPI.objects.filter(pk__in=kpi_ids)
-        .annotate(
-            value_then=Subquery(
-                Measurement.objects.filter(kpi=OuterRef("pk"), period__lte=then.date())
-                .order_by("-period")
-                .values("value")[:1]
-            )
-        )
-        .values_list("pk", "value_then")
-    )
-    return dict(values)
-
-
-def _objectives_then(links: list[KPILink], then: datetime) -> dict[int, Objective]:
-    """The links' objectives, each with ``progress_then``: the weighted progress of its KRs four
-    weeks ago. An objective the link already holds (a page's own row) is not read again."""
-    by_id = {
-        link.objective_id: link.objective for link in links if KPILink.objective.is_cached(link)
-    }
-    missing = {link.objective_id for link in links} - by_id.keys()
+def _by_pk(model, pks: set[int], known: Sequence[object]) -> dict:
+    by_pk = {row.pk: row for row in known if isinstance(row, model) and row.pk in pks}
+    missing = pks - by_pk.keys()
     if missing:
-        by_id.update(Objective.objects.in_bulk(missing))
-    value_then = Subquery(
-        CheckIn.objects.filter(key_result=OuterRef("pk"), created_at__lte=then)
-        .order_by("-created_at", "-id")
-        .values("value")[:1]
-    )
-    weighted_then: dict[int, list[tuple[Decimal, float]]] = {pk: [] for pk in by_id}
-    key_results = KeyResult.objects.filter(objective_id__in=by_id).annotate(value_then=value_then)
-    for key_result in key_results:
-        progress = key_result.progress_at(key_result.value_then)  # type: ignore[attr-defined]
-        weighted_then[key_result.objective_id].append((key_result.weight, progress))
-    for objective in by_id.values():
-        objective.progress_then = weighted_progress(weighted_then[objective.pk])
-    return by_id
+        by_pk.update(model.objects.in_bulk(missing))
+    return by_pk
+
+
+def _places_of_measurements() -> Decimal:
+    return Decimal(1).scaleb(-Measurement._meta.get_field("value").decimal_places)

@@ -34,7 +34,7 @@ from .forms import (
     ObjectiveForm,
 )
 from .interventions import intervention_acknowledge, intervention_add_note, intervention_resolve
-from .models import Cycle, Intervention, KeyResult, Objective
+from .models import Cycle, Intervention, KeyResult, KPILink, Objective
 from .selectors import (
     also_supported,
     catchball_waiting_for,
@@ -105,6 +105,14 @@ def objective_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return _objective_page(request, objective)
 
 
+def _possible_conflicts(request: HtmxHttpRequest, objective: Objective) -> list:
+    # Its links are read with it (objective_for_page): without a guard, nothing more to read.
+    links = objective.kpi_links.all()
+    if not any(link.kind == KPILink.Kind.GUARDS for link in links):
+        return []
+    return possible_conflicts(links, access=access_for(request.user), known=[objective])
+
+
 def _objective_page(
     request: HtmxHttpRequest, objective: Objective, *, catchball_form: CatchballForm | None = None
 ) -> HttpResponse:
@@ -116,7 +124,7 @@ def _objective_page(
         OBJECTIVE_PAGE,
         {
             "objective": objective,
-            "conflicts": possible_conflicts(objective.kpi_links.all()),
+            "conflicts": _possible_conflicts(request, objective),
             "supports": supports,
             "supported_by": supported_by,
             "chart": chart,
